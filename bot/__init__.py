@@ -1,0 +1,1 @@
+"""The read path: questions -> retrieved passages -> cited answers, and its two faces."""

@@ -1,0 +1,63 @@
+"""Sentence boundaries as character spans, shared by the splitter and the extractive answerer.
+
+Rule-based on purpose: it is fast, needs no model, and every span maps back to exact text, which
+is what a citation quotes. Line breaks are hard boundaries (paragraphs, list items, headings).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words whose trailing period does not end a sentence.
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt",
+    "st", "jr", "sr", "inc", "ltd", "co", "corp", "no", "vs", "etc", "e.g", "i.e", "u.s",
+    "u.k", "u.n", "e.u", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec", "approx", "est", "dept", "fig", "mt", "ft",
+}
+# A candidate end: terminal punctuation, optional closing quotes/brackets, then whitespace.
+_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+
+
+def _is_abbreviation(text: str, end: int) -> bool:
+    """True when the period at text[end-1] closes an abbreviation or an initial ("J. Smith")."""
+    match = _WORD_BEFORE.search(text, 0, end - 1)
+    if not match:
+        return False
+    word = match.group(1).lower().rstrip(".")
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def _line_sentences(text: str, start: int, stop: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    begin = start
+    for match in _END.finditer(text, start, stop):
+        end = match.end()
+        if text[match.start()] == "." and match.group() == "." and _is_abbreviation(text, end):
+            continue
+        nxt = re.search(r"\S", text[end:stop])
+        if nxt and nxt.group().islower():
+            continue  # "e.g. this" or a lowercase continuation: not a new sentence
+        spans.append((begin, end))
+        begin = end
+    spans.append((begin, stop))
+    return spans
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Spans (start, end) of the sentences of `text`, whitespace trimmed, empty ones dropped."""
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        for start, end in _line_sentences(text, line.start(), line.end()):
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if end > start:
+                spans.append((start, end))
+    return spans
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text)]

@@ -1,0 +1,259 @@
+"""The index in Chroma: chunk vectors plus a manifest of articles, in the same database.
+
+Why a manifest collection rather than a side file or LangChain's SQL record manager: the
+bookkeeping then lives in the same store as the chunks, so the embedded store and a `chroma run`
+server behave the same, and there is no second file to drift out of step. Each article is
+written as: manifest entry marked `pending` -> chunks upserted under deterministic ids -> the
+article's older chunks deleted -> entry marked `done`. A run killed at any point leaves either a
+`pending` entry or an old hash, and the next sync redoes that article; ids being deterministic,
+nothing is ever duplicated.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from ingest.models import Article, Chunk
+
+META_ID = "__meta__"  # manifest record holding the index generation
+
+
+class StoreUnavailable(RuntimeError):
+    """Chroma cannot be reached or opened; the message is one line for the user."""
+
+
+def open_client(path: Path | None, host: str | None = None, port: int = 8000) -> Any:
+    """A Chroma client: a server when `host` is set, else the embedded store at `path`."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        if host:
+            client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
+            client.heartbeat()
+            return client
+        assert path is not None
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except StoreUnavailable:
+        raise
+    except Exception as exc:
+        where = f"Chroma server at {host}:{port}" if host else f"Chroma store at {path}"
+        raise StoreUnavailable(f"cannot reach {where}: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:200]
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What the manifest knows of one article."""
+
+    article_id: str
+    content_hash: str
+    state: str  # "pending" | "done"
+    chunks: int
+    file: str = ""
+    title: str = ""
+    outlet: str = ""
+    published: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredChunk:
+    """A chunk as read back from Chroma, with its distance when it came from a query."""
+
+    chunk_id: str
+    text: str
+    metadata: dict[str, Any]
+    distance: float = 0.0
+
+
+def collection_name(model_id: str) -> str:
+    """One collection per embedding model: vectors of different models never mix."""
+    slug = re.sub(r"[^a-z0-9]+", "-", model_id.lower()).strip("-")
+    return f"newsbot-{slug}"[:60]
+
+
+def chunk_id(article_id: str, content_hash: str, index: int) -> str:
+    """Deterministic: re-writing the same article version upserts the same ids."""
+    return f"{article_id}#{content_hash[:12]}#{index}"
+
+
+class Index:
+    """Chunks and manifest of one embedder in one Chroma database."""
+
+    def __init__(self, client: Any, embeddings: Embeddings, model_id: str) -> None:
+        self.client = client
+        self.embeddings = embeddings
+        self.name = collection_name(model_id)
+        try:
+            # embedding_function=None everywhere: Chroma must never fall back to its default
+            # model, which it would download at run time.
+            self.chunks = client.get_or_create_collection(
+                self.name,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={"model": model_id},
+            )
+            self.manifest_col = client.get_or_create_collection(
+                f"{self.name}-articles", embedding_function=None
+            )
+        except Exception as exc:
+            raise StoreUnavailable(f"cannot open the index: {_first_line(exc)}") from exc
+        self._batch = max(1, min(4000, int(client.get_max_batch_size())))
+
+    # -- manifest --------------------------------------------------------------------------
+
+    def manifest(self) -> dict[str, Record]:
+        """Every article the index knows, by id (the generation record excluded)."""
+        records: dict[str, Record] = {}
+        for ids, metas in self._paged(self.manifest_col, include=["metadatas"]):
+            for rid, meta in zip(ids, metas, strict=True):
+                if rid != META_ID:
+                    records[rid] = _record(rid, meta or {})
+        return records
+
+    def generation(self) -> int:
+        """Bumped after every sync that changed anything; readers key caches on it."""
+        got = self.manifest_col.get(ids=[META_ID], include=["metadatas"])
+        metas = got.get("metadatas") or []
+        return int(metas[0].get("generation", 0)) if metas and metas[0] else 0
+
+    def bump_generation(self) -> int:
+        new = self.generation() + 1
+        self.manifest_col.upsert(
+            ids=[META_ID], embeddings=[[0.0]], metadatas=[{"generation": new, "at": time.time()}]
+        )
+        return new
+
+    def _mark(self, articles: Sequence[Article], state: str, counts: Sequence[int]) -> None:
+        metas = [
+            {
+                "content_hash": a.content_hash,
+                "state": state,
+                "chunks": n,
+                "file": a.file,
+                "title": a.title,
+                "outlet": a.outlet,
+                "published": a.published,
+                "url": a.url,
+            }
+            for a, n in zip(articles, counts, strict=True)
+        ]
+        ids = [a.article_id for a in articles]
+        self.manifest_col.upsert(ids=ids, embeddings=[[0.0]] * len(ids), metadatas=metas)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write(self, batch: Sequence[tuple[Article, list[Chunk]]]) -> int:
+        """Replace these articles' chunks, crash-safely (see the module docstring)."""
+        articles = [a for a, _ in batch]
+        counts = [len(c) for _, c in batch]
+        self._mark(articles, "pending", counts)
+        chunks = [c for _, cs in batch for c in cs]
+        vectors = self.embeddings.embed_documents([c.text for c in chunks]) if chunks else []
+        for pos in range(0, len(chunks), self._batch):
+            part = chunks[pos : pos + self._batch]
+            self.chunks.upsert(
+                ids=[c.chunk_id for c in part],
+                documents=[c.text for c in part],
+                embeddings=vectors[pos : pos + self._batch],
+                metadatas=[dict(c.metadata) for c in part],
+            )
+        for article in articles:
+            self.chunks.delete(
+                where={
+                    "$and": [
+                        {"article_id": article.article_id},
+                        {"content_hash": {"$ne": article.content_hash}},
+                    ]
+                }
+            )
+        self._mark(articles, "done", counts)
+        return len(chunks)
+
+    def remove(self, article_ids: Sequence[str]) -> None:
+        """Delete articles' chunks first, then their manifest entries (so a crash is redone)."""
+        for aid in article_ids:
+            self.chunks.delete(where={"article_id": aid})
+        if article_ids:
+            self.manifest_col.delete(ids=list(article_ids))
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self.chunks.count())
+
+    def search(
+        self, query: str, k: int, where: dict[str, Any] | None = None
+    ) -> list[StoredChunk]:
+        """Dense nearest neighbours of the query (cosine distance, smaller is closer)."""
+        n = min(k, self.count())
+        if n == 0:
+            return []
+        vector = self.embeddings.embed_query(query)
+        res = self.chunks.query(
+            query_embeddings=[vector],
+            n_results=n,
+            where=where or None,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            StoredChunk(cid, doc or "", dict(meta or {}), float(dist))
+            for cid, doc, meta, dist in zip(
+                res["ids"][0],
+                res["documents"][0],
+                res["metadatas"][0],
+                res["distances"][0],
+                strict=True,
+            )
+        ]
+
+    def get_chunks(self, ids: Sequence[str]) -> list[StoredChunk]:
+        res = self.chunks.get(ids=list(ids), include=["documents", "metadatas"])
+        return [
+            StoredChunk(cid, doc or "", dict(meta or {}))
+            for cid, doc, meta in zip(res["ids"], res["documents"], res["metadatas"], strict=True)
+        ]
+
+    def all_chunks(self) -> Iterator[StoredChunk]:
+        """Every chunk, paged, for building the lexical index."""
+        for ids, metas, docs in self._paged(self.chunks, include=["metadatas", "documents"]):
+            for cid, meta, doc in zip(ids, metas, docs, strict=True):
+                yield StoredChunk(cid, doc or "", dict(meta or {}))
+
+    def _paged(self, collection: Any, include: list[str]) -> Iterator[tuple[Any, ...]]:
+        offset = 0
+        while True:
+            res = collection.get(include=include, limit=self._batch, offset=offset)
+            ids = res["ids"]
+            if not ids:
+                return
+            yield (ids, *(res[key] for key in include))
+            offset += len(ids)
+
+
+def _record(rid: str, meta: dict[str, Any]) -> Record:
+    return Record(
+        article_id=rid,
+        content_hash=str(meta.get("content_hash", "")),
+        state=str(meta.get("state", "")),
+        chunks=int(meta.get("chunks", 0)),
+        file=str(meta.get("file", "")),
+        title=str(meta.get("title", "")),
+        outlet=str(meta.get("outlet", "")),
+        published=str(meta.get("published", "")),
+        url=str(meta.get("url", "")),
+    )
