@@ -1,0 +1,172 @@
+"""Sync against real Chroma (embedded and a `chroma run` server) with the real packaged model."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from ingest.embed import MiniLMEmbeddings
+from ingest.load import list_files, read_article
+from ingest.models import Article, Skipped
+from ingest.split import split_article
+from ingest.store import Index
+from ingest.sync import sync_folder, watch_folder
+
+
+def expected_chunks(folder: Path) -> dict[str, str]:
+    """chunk id -> text for every good file, computed independently of the index."""
+    out: dict[str, str] = {}
+    for path in list_files(folder):
+        article = read_article(path, folder)
+        if isinstance(article, Article):
+            out.update({c.chunk_id: c.text for c in split_article(article)})
+    return out
+
+
+def assert_exact(folder: Path, index: Index) -> None:
+    """The index holds exactly the chunks of the folder's current files, each once."""
+    stored = {c.chunk_id: c.text for c in index.all_chunks()}
+    assert stored == expected_chunks(folder)
+    assert index.count() == len(stored)
+    manifest = index.manifest()
+    good = {
+        a.article_id
+        for p in list_files(folder)
+        if isinstance(a := read_article(p, folder), Article)
+    }
+    assert set(manifest) == good
+    assert {r.state for r in manifest.values()} <= {"done"}
+
+
+class CountingEmbeddings(MiniLMEmbeddings):
+    """The real model, counting the texts it embeds (to prove unchanged files are skipped)."""
+
+    def __init__(self, real: MiniLMEmbeddings) -> None:
+        super().__init__()
+        self._session, self._tokenizer = real._session, real._tokenizer
+        self._input_names = real._input_names
+        self.embedded = 0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.embedded += len(texts)
+        return super().embed_documents(texts)
+
+
+def test_first_sync_indexes_every_seed(index: Index, articles_dir: Path) -> None:
+    report = sync_folder(articles_dir, index)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (5, 0, 0, 0)
+    assert report.skipped == []
+    assert report.chunks == index.count() > 5
+    assert_exact(articles_dir, index)
+
+
+def test_resync_is_a_noop_that_embeds_nothing(
+    chroma_client: Any, embeddings: MiniLMEmbeddings, articles_dir: Path
+) -> None:
+    counting = CountingEmbeddings(embeddings)
+    index = Index(chroma_client, counting, MiniLMEmbeddings.model_id)
+    sync_folder(articles_dir, index)
+    first, generation = counting.embedded, index.generation()
+    report = sync_folder(articles_dir, index)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (0, 0, 0, 5)
+    assert report.chunks == 0 and counting.embedded == first
+    assert index.generation() == generation, "a no-op sync must not invalidate reader caches"
+    assert_exact(articles_dir, index)
+
+
+def test_changed_added_and_removed_files_are_synced(index: Index, articles_dir: Path) -> None:
+    sync_folder(articles_dir, index)
+    changed = articles_dir / "003_94ac584e2d0b5b00.txt"
+    changed.write_text(
+        changed.read_text(encoding="utf-8").replace("270 drones", "999 drones"), encoding="utf-8"
+    )
+    (articles_dir / "002_17d30bda0ffc9e3b.txt").unlink()
+    (articles_dir / "sub").mkdir()
+    (articles_dir / "sub" / "new.md").write_text(
+        "# Lighthouse restored\n\nThe old lighthouse in Porto reopened on Friday after a "
+        "two-year restoration funded by the city council.\n",
+        encoding="utf-8",
+    )
+    report = sync_folder(articles_dir, index)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (1, 1, 1, 3)
+    texts = [c.text for c in index.all_chunks()]
+    assert any("999 drones" in t for t in texts)
+    assert not any("270 drones" in t for t in texts), "stale chunk of the changed file left"
+    assert not any(c.metadata["article_id"].startswith("002_") for c in index.all_chunks())
+    assert "sub/new.md" in index.manifest()
+    assert_exact(articles_dir, index)
+
+
+def test_bad_files_are_skipped_with_reasons_and_the_run_goes_on(
+    index: Index, articles_dir: Path
+) -> None:
+    (articles_dir / "empty.txt").write_bytes(b"")
+    (articles_dir / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    (articles_dir / "cp1252.txt").write_bytes(b"The \x93quoted\x94 caf\xe9 story. " * 10)
+    seen: list[Skipped] = []
+    report = sync_folder(articles_dir, index, on_skip=seen.append)
+    assert report.added == 5
+    assert {s.file for s in report.skipped} == {"empty.txt", "image.txt", "cp1252.txt"}
+    assert seen == report.skipped
+    assert all(s.reason and "\n" not in s.reason for s in report.skipped)
+    assert_exact(articles_dir, index)
+
+
+def test_a_file_turned_bad_keeps_its_indexed_version(index: Index, articles_dir: Path) -> None:
+    sync_folder(articles_dir, index)
+    before = {c.chunk_id for c in index.all_chunks() if c.metadata["file"].startswith("004_")}
+    (articles_dir / "004_c21a65f38bb3e5fc.txt").write_bytes(b"")
+    report = sync_folder(articles_dir, index)
+    assert [s.file for s in report.skipped] == ["004_c21a65f38bb3e5fc.txt"]
+    after = {c.chunk_id for c in index.all_chunks() if c.metadata["file"].startswith("004_")}
+    assert after == before != set()
+
+
+def test_interrupted_write_is_redone_without_duplicates(index: Index, articles_dir: Path) -> None:
+    """A crash between the chunk upsert and the commit leaves a `pending` article: redone."""
+    sync_folder(articles_dir, index)
+    path = articles_dir / "001_5990277709c17f71.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA late paragraph was added.\n")
+    article = read_article(path, articles_dir)
+    assert isinstance(article, Article)
+    chunks = split_article(article)
+    index._mark([article], "pending", [len(chunks)])
+    index.chunks.upsert(
+        ids=[c.chunk_id for c in chunks[:1]],
+        documents=[c.text for c in chunks[:1]],
+        embeddings=index.embeddings.embed_documents([chunks[0].text]),
+        metadatas=[dict(chunks[0].metadata)],
+    )
+    report = sync_folder(articles_dir, index)
+    assert report.updated == 1
+    assert_exact(articles_dir, index)
+
+
+def test_watch_picks_up_a_new_file(index: Index, articles_dir: Path) -> None:
+    reports = []
+    stop = threading.Event()
+    arrived = threading.Event()
+
+    def on_report(report: Any) -> None:
+        reports.append(report)
+        if len(reports) == 2:
+            arrived.set()
+            stop.set()
+
+    worker = threading.Thread(
+        target=watch_folder,
+        args=(articles_dir, index, on_report),
+        kwargs={"interval": 0.1, "stop": stop},
+    )
+    worker.start()
+    while not reports:
+        stop.wait(0.05)
+    (articles_dir / "late.txt").write_text(
+        "Storm closes ports. Heavy storms closed three ports on the coast on Sunday.\n"
+    )
+    assert arrived.wait(60), "watch did not sync the new file"
+    stop.set()
+    worker.join(10)
+    assert reports[0].added == 5 and reports[1].added == 1
+    assert "late.txt" in index.manifest()
