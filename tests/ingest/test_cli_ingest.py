@@ -10,11 +10,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks.corpus import write_corpus
 from conftest import free_port, server_client
+from test_sync import assert_exact
+
+from benchmarks.corpus import write_corpus
 from ingest.embed import MiniLMEmbeddings
 from ingest.store import Index, open_client
-from test_sync import assert_exact
 
 
 def newsbot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -40,8 +41,15 @@ def test_json_summary_then_noop(tmp_path: Path, articles_dir: Path) -> None:
     first = run_newsbot(tmp_path, "ingest", str(articles_dir), "--json")
     assert first.returncode == 0, first.stderr
     summary = json.loads(first.stdout)
-    assert set(summary) == {"added", "updated", "removed", "unchanged", "skipped", "chunks",
-                            "seconds"}
+    assert set(summary) == {
+        "added",
+        "updated",
+        "removed",
+        "unchanged",
+        "skipped",
+        "chunks",
+        "seconds",
+    }
     assert summary["added"] == 5 and summary["chunks"] > 5
     again = json.loads(run_newsbot(tmp_path, "ingest", str(articles_dir), "--json").stdout)
     assert (again["unchanged"], again["added"], again["chunks"]) == (5, 0, 0)
@@ -56,8 +64,9 @@ def test_missing_folder_is_one_line_and_exit_2(tmp_path: Path) -> None:
 
 def test_dead_chroma_server_is_one_line_and_exit_1(tmp_path: Path, articles_dir: Path) -> None:
     port = str(free_port())  # nothing listens there
-    result = run_newsbot(tmp_path, "ingest", str(articles_dir), CHROMA_HOST="127.0.0.1",
-                         CHROMA_PORT=port)
+    result = run_newsbot(
+        tmp_path, "ingest", str(articles_dir), CHROMA_HOST="127.0.0.1", CHROMA_PORT=port
+    )
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert f"cannot reach Chroma server at 127.0.0.1:{port}" in result.stderr

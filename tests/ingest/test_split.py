@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from hypothesis import given
@@ -55,10 +56,12 @@ def test_seed_chunks_quote_the_text_exactly_and_keep_the_budget() -> None:
 
 
 def test_consecutive_chunks_overlap_by_a_sentence() -> None:
-    text = " ".join(f"Sentence number {i} talks about the harbour and the ships." for i in range(80))
+    text = " ".join(
+        f"Sentence number {i} talks about the harbour and the ships." for i in range(80)
+    )
     chunks = split_article(make_article(text))
     assert len(chunks) > 2
-    for before, after in zip(chunks, chunks[1:], strict=False):
+    for before, after in itertools.pairwise(chunks):
         assert after.start < before.end, "no overlap between neighbouring chunks"
 
 

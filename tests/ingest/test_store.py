@@ -30,10 +30,16 @@ def test_chroma_never_falls_back_to_its_default_embedder(index: Index) -> None:
 
 def test_search_ranks_the_matching_article_first(index: Index) -> None:
     pairs = [
-        (a := article("harbour", "The harbour in Bergen froze over during the cold snap."),
-         split_article(a)),
-        (b := article("budget", "Lawmakers in Quito passed the annual budget after a long night."),
-         split_article(b)),
+        (
+            a := article("harbour", "The harbour in Bergen froze over during the cold snap."),
+            split_article(a),
+        ),
+        (
+            b := article(
+                "budget", "Lawmakers in Quito passed the annual budget after a long night."
+            ),
+            split_article(b),
+        ),
     ]
     index.write(pairs)
     hits = index.search("frozen port in Norway", k=2)

@@ -1,0 +1,413 @@
+"""The lexical index: BM25 (bm25s) over the chunks, cached on disk per index generation.
+
+Why a cache keyed by `Index.generation()`: BM25 must see exactly the chunks Chroma holds, yet
+building it per query would cost seconds at 10k chunks. Ingest bumps the generation after every
+sync that changed something; a reader loads `gen-<n>` once and rebuilds only when the generation
+moved on or the files fail their checksums. Writes go to a temporary folder renamed into place,
+so a reader never sees half a cache, and two processes building at once cannot corrupt it.
+
+Why two indexes: words (folded, stemmed) score the chunks, and a second BM25 over character
+n-grams of the vocabulary finds near-miss spellings ("Zelenski" -> "zelinski", "zelenski",
+"zellinski"), which the query is expanded with. Garbled names in machine-translated articles
+(seeds/001: "Zelinski", "Kiir Starmer", "Fredchic Mirz") and typos in questions both need it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import os
+import re
+import shutil
+import threading
+import unicodedata
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from ingest.store import Index
+
+FORMAT = 1  # bump when the cache layout or tokenisation changes: old caches are rebuilt
+STATE_FILE = "state.json"
+CHUNKS_FILE = "chunks.jsonl"
+FUZZY_MIN_RATIO = 0.7  # difflib ratio; "kiir"/"keir" and "mirz"/"merz" are 0.75
+FUZZY_MIN_LEN = 4
+FUZZY_CANDIDATES = 40
+FUZZY_MAX_VARIANTS = 4
+
+# Function words, never scored. Kept short: BM25's idf already discounts common words.
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his i if in into is it its
+    itself just me more most my myself no nor not of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself
+    yourselves also may might must shall upon via per etc""".split()
+)
+# Words that ask rather than inform: dropped from questions only ("what did X say about Y").
+QUESTION_NOISE = frozenset(
+    """say says said saying tell told telling mention mentioned mentions according article
+    articles source sources news story stories report reports reported explain describe know
+    anything something happen happened please give list summarize summarise""".split()
+)
+_WORD = re.compile(r"[^\W_]+")
+_INITIALISM = re.compile(r"\b((?:[a-z]\.){2,})")  # u.s. -> us, u.k. -> uk
+
+
+def fold(text: str) -> str:
+    """Lowercase, strip accents, join initialisms: 'Zelenskyy', 'Zélensky' and 'U.S.' match."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _INITIALISM.sub(lambda m: m.group(1).replace(".", "") + " ", stripped)
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens; single letters go (possessive 's, stray initials)."""
+    return [w for w in _WORD.findall(fold(text)) if len(w) > 1 or w.isdigit()]
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """A light English suffix stripper: plural, -ed, -ing, -ly, -al, final y/e.
+
+    Deliberately crude (no dependency, microseconds per word); near misses it leaves, such as
+    "injured"/"injuri", are caught by the fuzzy expansion.
+    """
+    w = word
+    if len(w) <= 3 or not w.isalpha():
+        return w
+    for suffix, repl in (("sses", "ss"), ("ies", "y"), ("ied", "y")):
+        if w.endswith(suffix):
+            w = w[: -len(suffix)] + repl
+            break
+    else:
+        if w.endswith("s") and not w.endswith(("ss", "us", "is")):
+            w = w[:-1]
+    for suffix in ("ing", "ed", "ly", "al"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+            w = w[: -len(suffix)]
+            if len(w) > 4 and w[-1] == w[-2] and w[-1] not in "aeiouls":
+                w = w[:-1]  # stopped -> stop
+            break
+    if len(w) > 4 and w.endswith("e"):
+        w = w[:-1]
+    if len(w) > 3 and w.endswith("y"):
+        w = w[:-1] + "i"
+    return w
+
+
+def terms(text: str) -> list[str]:
+    """The stemmed content words of a text, in order (what BM25 indexes)."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+def question_terms(text: str) -> list[str]:
+    """Content words of a question: also drops asking words ("say", "tell", "article")."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS and w not in QUESTION_NOISE]
+
+
+def similarity(a: str, b: str) -> float:
+    """Spelling similarity of two terms, 0 when they cannot be variants of one another.
+
+    People rarely get the first letter of a name wrong, and the gate keeps short common words
+    from matching everything ("pope" never matches "hope").
+    """
+    if a == b:
+        return 1.0
+    if a[:1] != b[:1] or min(len(a), len(b)) < FUZZY_MIN_LEN or abs(len(a) - len(b)) > 3:
+        return 0.0
+    return SequenceMatcher(None, a, b).ratio()
+
+
+def char_grams(term: str) -> list[str]:
+    """Character 2- and 3-grams with boundary marks: the fuzzy index's tokens."""
+    padded = f"#{term}#"
+    return [padded[i : i + n] for n in (2, 3) for i in range(len(padded) - n + 1)]
+
+
+@dataclass(frozen=True, slots=True)
+class LexChunk:
+    """A chunk as the lexical index keeps it: enough to make a Passage without Chroma."""
+
+    chunk_id: str
+    text: str
+    meta: dict[str, Any]
+
+
+class CacheCorrupt(RuntimeError):
+    """A cache folder that is incomplete, altered or from another index: rebuild it."""
+
+
+def _bm25(corpus: list[list[str]]) -> Any:
+    import bm25s
+
+    retriever = bm25s.BM25()
+    retriever.index(corpus, show_progress=False)
+    return retriever
+
+
+class LexicalIndex:
+    """BM25 over one generation of an `Index`'s chunks, plus the fuzzy vocabulary index."""
+
+    def __init__(
+        self,
+        generation: int,
+        chunks: list[LexChunk],
+        words_bm25: Any,
+        grams_bm25: Any,
+        vocab: list[str],
+        index_name: str = "",
+    ) -> None:
+        self.generation = generation
+        self.index_name = index_name
+        self.chunks = chunks
+        self.positions = {c.chunk_id: i for i, c in enumerate(chunks)}
+        self._words = words_bm25
+        self._grams = grams_bm25
+        self._vocab = vocab
+        self._ids: dict[str, int] = dict(words_bm25.vocab_dict) if words_bm25 else {}
+        indptr = words_bm25.scores["indptr"] if words_bm25 else np.zeros(1)
+        self._df = np.diff(np.asarray(indptr))
+        self._lock = threading.Lock()
+        self._expansions: dict[str, dict[str, float]] = {}
+
+    # -- building --------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, index: Index) -> LexicalIndex:
+        """Read every chunk of the index (paged) and index it; the generation is read first,
+        so a sync finishing meanwhile only makes the cache look older than it is."""
+        generation = index.generation()
+        chunks = [LexChunk(c.chunk_id, c.text, c.metadata) for c in index.all_chunks()]
+        return cls.from_chunks(chunks, generation, index.name)
+
+    @classmethod
+    def from_chunks(
+        cls, chunks: list[LexChunk], generation: int = 0, index_name: str = ""
+    ) -> LexicalIndex:
+        chunks = sorted(chunks, key=lambda c: c.chunk_id)
+        if not chunks:
+            return cls(generation, [], None, None, [], index_name)
+        corpus = [terms(_indexed_text(c)) or [""] for c in chunks]
+        words_bm25 = _bm25(corpus)
+        vocab = sorted(t for t in words_bm25.vocab_dict if t)
+        grams_bm25 = _bm25([char_grams(t) for t in vocab]) if vocab else None
+        return cls(generation, chunks, words_bm25, grams_bm25, vocab, index_name)
+
+    # -- persistence -----------------------------------------------------------------------
+
+    def save(self, folder: Path) -> None:
+        """Write the cache into `folder` (which must not exist yet), state file last."""
+        folder.mkdir(parents=True)
+        with (folder / CHUNKS_FILE).open("w", encoding="utf-8") as out:
+            for c in self.chunks:
+                out.write(json.dumps({"id": c.chunk_id, "text": c.text, "meta": c.meta}) + "\n")
+        (folder / "vocab.json").write_text(json.dumps(self._vocab), encoding="utf-8")
+        if self._words is not None:
+            self._words.save(str(folder / "words"), show_progress=False)
+        if self._grams is not None:
+            self._grams.save(str(folder / "grams"), show_progress=False)
+        files = sorted(p for p in folder.rglob("*") if p.is_file())
+        state = {
+            "format": FORMAT,
+            "generation": self.generation,
+            "index": self.index_name,
+            "chunks": len(self.chunks),
+            "sha256": {p.relative_to(folder).as_posix(): _sha256(p) for p in files},
+        }
+        (folder / STATE_FILE).write_text(json.dumps(state, indent=1), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        """Load a cache folder, verifying every file's checksum; CacheCorrupt if anything is off."""
+        try:
+            state = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
+            if state.get("format") != FORMAT:
+                raise CacheCorrupt(f"cache format {state.get('format')} is not {FORMAT}")
+            listed: dict[str, str] = state["sha256"]
+            present = {
+                p.relative_to(folder).as_posix()
+                for p in folder.rglob("*")
+                if p.is_file() and p.name != STATE_FILE
+            }
+            if present != set(listed):
+                raise CacheCorrupt("cache files missing or unexpected")
+            for rel, digest in listed.items():
+                if _sha256(folder / rel) != digest:
+                    raise CacheCorrupt(f"checksum mismatch in {rel}")
+            chunks = [_lex_chunk(line) for line in _lines(folder / CHUNKS_FILE)]
+            vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+            words_bm25 = _load_bm25(folder / "words") if chunks else None
+            grams_bm25 = _load_bm25(folder / "grams") if vocab else None
+            if len(chunks) != state["chunks"]:
+                raise CacheCorrupt("chunk count does not match the state file")
+            return cls(
+                int(state["generation"]), chunks, words_bm25, grams_bm25, vocab, state["index"]
+            )
+        except CacheCorrupt:
+            raise
+        except Exception as exc:  # unreadable JSON, truncated arrays, missing keys
+            raise CacheCorrupt(f"unreadable cache: {type(exc).__name__}: {exc}") from exc
+
+    @classmethod
+    def load_or_build(cls, index: Index, cache_dir: Path) -> LexicalIndex:
+        """The current generation's cache if it is there and sound, else a fresh build, saved."""
+        generation = index.generation()
+        folder = generation_dir(cache_dir, index, generation)
+        if folder.exists():
+            try:
+                loaded = cls.load(folder)
+                if loaded.generation == generation and len(loaded.chunks) == index.count():
+                    return loaded
+            except CacheCorrupt:
+                pass
+        return refresh(index, cache_dir)
+
+    # -- querying --------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def df(self, term: str) -> int:
+        """How many chunks contain `term` (a stemmed word)."""
+        tid = self._ids.get(term)
+        return int(self._df[tid]) if tid is not None else 0
+
+    def idf(self, term: str) -> float:
+        """BM25's idf; a term no chunk has gets the highest value (it is the most telling)."""
+        n = len(self.chunks)
+        df = self.df(term)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def expand(self, term: str) -> dict[str, float]:
+        """The term and its indexed spelling variants, each with a weight in (0, 1]."""
+        with self._lock:
+            cached = self._expansions.get(term)
+        if cached is not None:
+            return cached
+        variants: dict[str, float] = {term: 1.0} if term in self._ids else {}
+        if self._grams is not None and len(term) >= FUZZY_MIN_LEN and term.isalpha():
+            grams = [g for g in char_grams(term) if g in self._grams.vocab_dict]
+            if grams:
+                scores = self._grams.get_scores(grams)
+                top = np.argsort(-scores)[:FUZZY_CANDIDATES]
+                found = []
+                for pos in top:
+                    if scores[pos] <= 0:
+                        break
+                    other = self._vocab[int(pos)]
+                    ratio = similarity(term, other)
+                    if other != term and ratio >= FUZZY_MIN_RATIO:
+                        found.append((ratio, other))
+                for ratio, other in sorted(found, reverse=True)[:FUZZY_MAX_VARIANTS]:
+                    variants[other] = ratio * ratio
+        with self._lock:
+            self._expansions[term] = variants
+        return variants
+
+    def expand_query(self, query_terms: Iterable[str]) -> dict[str, float]:
+        """Weighted indexed terms for a query: each term's variants, weights summed on repeats."""
+        weights: dict[str, float] = {}
+        for term in query_terms:
+            for variant, weight in self.expand(term).items():
+                weights[variant] = max(weights.get(variant, 0.0), weight)
+        return weights
+
+    def scores(self, weighted: Mapping[str, float]) -> NDArray[np.float32]:
+        """BM25 score of every chunk for weighted query terms (0 for an empty index)."""
+        total = np.zeros(len(self.chunks), dtype=np.float32)
+        if self._words is None:
+            return total
+        for term, weight in weighted.items():
+            tid = self._ids.get(term)
+            if tid is not None:
+                total += weight * self._words.get_scores_from_ids([tid])
+        return total
+
+    def search(
+        self, query: str, k: int, mask: NDArray[np.bool_] | None = None
+    ) -> list[tuple[LexChunk, float]]:
+        """Top-k chunks for a question, with near-miss spellings expanded; `mask` filters."""
+        scores = self.scores(self.expand_query(question_terms(query)))
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        if k <= 0 or not len(scores):
+            return []
+        top = np.argsort(-scores, kind="stable")[:k]
+        return [(self.chunks[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+def _indexed_text(chunk: LexChunk) -> str:
+    """What BM25 sees: the chunk and its title, so a headline word finds its article."""
+    title = str(chunk.meta.get("title", ""))
+    return f"{title}\n{chunk.text}" if title else chunk.text
+
+
+def generation_dir(cache_dir: Path, index: Index, generation: int) -> Path:
+    return cache_dir / index.name / f"gen-{generation}"
+
+
+def refresh(index: Index, cache_dir: Path) -> LexicalIndex:
+    """Rebuild the lexical cache for the index's current generation and drop older ones.
+
+    Ingest calls this after a sync that changed something; readers would otherwise rebuild on
+    their next query. Safe to run from two processes at once.
+    """
+    built = LexicalIndex.build(index)
+    final = generation_dir(cache_dir, index, built.generation)
+    tmp = final.parent / f".tmp-{uuid.uuid4().hex}"
+    built.save(tmp)
+    if final.exists():
+        shutil.rmtree(final, ignore_errors=True)  # corrupt or stale: ours replaces it
+    try:
+        os.replace(tmp, final)
+    except OSError:  # another process renamed its own build first: same content
+        shutil.rmtree(tmp, ignore_errors=True)
+    _drop_other_generations(final)
+    return built
+
+
+def _drop_other_generations(keep: Path) -> None:
+    for other in keep.parent.glob("gen-*"):
+        if other != keep:
+            shutil.rmtree(other, ignore_errors=True)
+    for tmp in keep.parent.glob(".tmp-*"):
+        with contextlib.suppress(OSError):
+            if tmp.stat().st_mtime < keep.stat().st_mtime - 3600:  # abandoned builds
+                shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _load_bm25(folder: Path) -> Any:
+    import bm25s
+
+    return bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
+
+
+def _lex_chunk(line: str) -> LexChunk:
+    row = json.loads(line)
+    return LexChunk(str(row["id"]), str(row["text"]), dict(row["meta"]))
+
+
+def _lines(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
