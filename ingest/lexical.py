@@ -17,8 +17,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import math
-import os
 import re
 import shutil
 import threading
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     from ingest.store import Index
 
-FORMAT = 1  # bump when the cache layout or tokenisation changes: old caches are rebuilt
+FORMAT = 2  # bump when the cache layout or tokenisation changes: old caches are rebuilt
 STATE_FILE = "state.json"
 CHUNKS_FILE = "chunks.jsonl"
 FUZZY_MIN_RATIO = 0.7  # difflib ratio; "kiir"/"keir" and "mirz"/"merz" are 0.75
@@ -46,8 +46,14 @@ FUZZY_MIN_LEN = 4
 FUZZY_CANDIDATES = 40
 FUZZY_MAX_VARIANTS = 4
 
+
+def wordset(text: str) -> frozenset[str]:
+    """A word list written as prose, for readability."""
+    return frozenset(text.split())
+
+
 # Function words, never scored. Kept short: BM25's idf already discounts common words.
-STOPWORDS = frozenset(
+STOPWORDS = wordset(
     """a about above after again against all am an and any are as at be because been before
     being below between both but by can could did do does doing down during each few for from
     further had has have having he her here hers herself him himself his i if in into is it its
@@ -55,15 +61,16 @@ STOPWORDS = frozenset(
     ourselves out over own same she should so some such than that the their theirs them
     themselves then there these they this those through to too under until up very was we were
     what when where which while who whom why will with would you your yours yourself
-    yourselves also may might must shall upon via per etc""".split()
+    yourselves also may might must shall upon via per etc"""
 )
 # Words that ask rather than inform: dropped from questions only ("what did X say about Y").
-QUESTION_NOISE = frozenset(
+QUESTION_NOISE = wordset(
     """say says said saying tell told telling mention mentioned mentions according article
     articles source sources news story stories report reports reported explain describe know
-    anything something happen happened please give list summarize summarise""".split()
+    anything something happen happened please give list summarize summarise how many much"""
 )
 _WORD = re.compile(r"[^\W_]+")
+_VOWEL = re.compile(r"[aeiouy]")
 _INITIALISM = re.compile(r"\b((?:[a-z]\.){2,})")  # u.s. -> us, u.k. -> uk
 
 
@@ -97,13 +104,16 @@ def stem(word: str) -> str:
         if w.endswith("s") and not w.endswith(("ss", "us", "is")):
             w = w[:-1]
     for suffix in ("ing", "ed", "ly", "al"):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
-            w = w[: -len(suffix)]
+        stripped = w[: -len(suffix)]
+        if w.endswith(suffix) and len(stripped) >= 3 and _VOWEL.search(stripped):
+            w = stripped
             if len(w) > 4 and w[-1] == w[-2] and w[-1] not in "aeiouls":
                 w = w[:-1]  # stopped -> stop
             break
-    if len(w) > 4 and w.endswith("e"):
-        w = w[:-1]
+    if w.endswith(("sion", "tion")) and len(w) >= 8:
+        w = w[:-3]  # discussion -> discuss, negotiation -> negotiat (as negotiate)
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]  # rule, ruled, ruling -> rul
     if len(w) > 3 and w.endswith("y"):
         w = w[:-1] + "i"
     return w
@@ -151,9 +161,16 @@ class CacheCorrupt(RuntimeError):
     """A cache folder that is incomplete, altered or from another index: rebuild it."""
 
 
-def _bm25(corpus: list[list[str]]) -> Any:
+def _bm25s() -> Any:
+    """Import bm25s, which sets its own logger to DEBUG on import: quieten it to WARNING."""
     import bm25s
 
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
+def _bm25(corpus: list[list[str]]) -> Any:
+    bm25s = _bm25s()
     retriever = bm25s.BM25()
     retriever.index(corpus, show_progress=False)
     return retriever
@@ -373,7 +390,7 @@ def refresh(index: Index, cache_dir: Path) -> LexicalIndex:
     if final.exists():
         shutil.rmtree(final, ignore_errors=True)  # corrupt or stale: ours replaces it
     try:
-        os.replace(tmp, final)
+        tmp.replace(final)
     except OSError:  # another process renamed its own build first: same content
         shutil.rmtree(tmp, ignore_errors=True)
     _drop_other_generations(final)
@@ -391,8 +408,7 @@ def _drop_other_generations(keep: Path) -> None:
 
 
 def _load_bm25(folder: Path) -> Any:
-    import bm25s
-
+    bm25s = _bm25s()
     return bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
 
 

@@ -1,0 +1,224 @@
+"""The answering core: question in, cited `Answer` out. Knows nothing of Discord or terminals.
+
+    answerer = build_answerer(settings, index)
+    answer = answerer.ask("What did Merz say?", filters=Filters.parse(source="cgtn"))
+
+Steps: check the question -> retrieve (dense + BM25) -> weigh the evidence -> refuse if the
+articles do not answer it -> draft (extractive, OpenAI-compatible or local model) -> verify every
+citation -> number the sources. A failing language model never fails the question: the answer
+falls back to the extractive one with a note saying why.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from bot.compose import Claim, compose
+from bot.evidence import Evidence
+from bot.extractive import ExtractiveGenerator, extract
+from bot.generator import Generator, GeneratorFailed, GeneratorUnavailable
+from bot.models import Answer
+from bot.relevance import judge
+from bot.retrieve import Filters, Retrieval, Retriever
+from bot.verify import verify
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from ingest.store import Index
+
+MAX_QUESTION_CHARS = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+__all__ = [
+    "MAX_QUESTION_CHARS",
+    "Answerer",
+    "Filters",
+    "GeneratorUnavailable",
+    "QuestionError",
+    "answer_question",
+    "build_answerer",
+    "make_generator",
+    "respond",
+]
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked (empty, too long); the message is for the user."""
+
+
+def clean_question(question: str) -> str:
+    """Control characters out, whitespace collapsed; QuestionError when empty or huge."""
+    text = " ".join(_CONTROL.sub(" ", question or "").split())
+    if not text:
+        raise QuestionError("The question is empty: ask something about the articles.")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"The question is too long ({len(text):,} characters; "
+            f"the limit is {MAX_QUESTION_CHARS:,}). Ask it in a sentence or two."
+        )
+    return text
+
+
+def answer_question(
+    question: str,
+    retriever: Retriever,
+    generator: Generator,
+    *,
+    k: int = 6,
+    filters: Filters | None = None,
+    follow_up_of: str | None = None,
+) -> Answer:
+    """Answer one question from the index behind `retriever`.
+
+    `follow_up_of` is the earlier question a follow-up refers to ("What about Macron?"): it
+    joins the search and weighs half in picking sentences.
+    """
+    text = clean_question(question)
+    context = clean_question(follow_up_of) if follow_up_of and follow_up_of.strip() else None
+    query = f"{context}\n{text}" if context else text
+    retrieval = retriever.retrieve(query, k, filters)
+    return respond(text, retrieval, generator, context=context, filters=filters)
+
+
+def respond(
+    question: str,
+    retrieval: Retrieval,
+    generator: Generator,
+    *,
+    context: str | None = None,
+    filters: Filters | None = None,
+) -> Answer:
+    """The answer from passages already retrieved (eval times the two steps apart)."""
+    started = time.perf_counter()
+    base = Answer(question=question, text="", generator=generator.name, retrieval_ms=retrieval.ms)
+    if not retrieval.passages:
+        return _refusal(base, started, _empty_reason(retrieval, filters))
+    evidence = Evidence(question, retrieval.passages, retrieval.lexicon, context=context)
+    verdict = judge(evidence, retrieval.best_similarity)
+    if not verdict.answerable:
+        return _refusal(base, started, verdict.reason)
+    answer = _generate(base, question, evidence, generator)
+    return replace(answer, answer_ms=_ms(started))
+
+
+def _generate(base: Answer, question: str, evidence: Evidence, generator: Generator) -> Answer:
+    try:
+        draft = generator.draft(question, evidence)
+    except GeneratorFailed as exc:
+        return _extractive(
+            base,
+            evidence,
+            f"{_label(generator)} failed ({exc}); answered extractively from the articles.",
+        )
+    if draft.refused:
+        return replace(
+            base, text=_refusal_text("the passages found do not answer it"), refused=True
+        )
+    claims = draft.claims if draft.claims is not None else verify(draft.text, evidence)
+    if not any(c.quotes for c in claims):
+        if generator.name == "extractive":
+            return replace(base, text=_refusal_text("no sentence in them answers it"), refused=True)
+        return _extractive(
+            base,
+            evidence,
+            f"{_label(generator)} gave no answer the articles "
+            "support; answered extractively instead.",
+        )
+    return _composed(base, claims, evidence)
+
+
+def _extractive(base: Answer, evidence: Evidence, note: str) -> Answer:
+    claims = extract(evidence)
+    if not any(c.quotes for c in claims):
+        return replace(
+            base,
+            text=_refusal_text("no sentence in them answers it"),
+            refused=True,
+            generator="extractive",
+            note=note,
+        )
+    return replace(_composed(base, claims, evidence), generator="extractive", note=note)
+
+
+def _composed(base: Answer, claims: list[Claim], evidence: Evidence) -> Answer:
+    text, citations = compose(claims, evidence.passages)
+    return replace(base, text=text, citations=citations)
+
+
+def _refusal(base: Answer, started: float, reason: str) -> Answer:
+    return replace(base, text=_refusal_text(reason), refused=True, answer_ms=_ms(started))
+
+
+def _refusal_text(reason: str) -> str:
+    return f"I can't answer that from the articles: {reason}."
+
+
+def _empty_reason(retrieval: Retrieval, filters: Filters | None) -> str:
+    if retrieval.matched_articles == 0 and filters is not None and filters.active:
+        return f"no article matches the filters ({filters.describe()})"
+    return "no articles are indexed yet (run `newsbot ingest`)"
+
+
+def _label(generator: Generator) -> str:
+    return {"openai": "The OpenAI-compatible model", "local": "The local model"}.get(
+        generator.name, f"The {generator.name} generator"
+    )
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000.0
+
+
+class Answerer:
+    """What the CLI and Discord hold: a retriever and a generator, asked from any thread."""
+
+    def __init__(self, retriever: Retriever, generator: Generator, *, k: int = 6) -> None:
+        self.retriever = retriever
+        self.generator = generator
+        self.k = k
+
+    def ask(
+        self,
+        question: str,
+        follow_up_of: str | None = None,
+        filters: Filters | None = None,
+        *,
+        k: int | None = None,
+    ) -> Answer:
+        return answer_question(
+            question,
+            self.retriever,
+            self.generator,
+            k=k or self.k,
+            filters=filters,
+            follow_up_of=follow_up_of,
+        )
+
+
+def make_generator(settings: Settings) -> Generator:
+    """The generator NEWSBOT_LLM names (auto: OpenAI when a key or base URL is set)."""
+    name = settings.generator_name()
+    if name == "openai":
+        from bot.openai_gen import OpenAIGenerator
+
+        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+        return OpenAIGenerator(
+            api_key=key,
+            base_url=settings.openai_base_url,
+            model=settings.openai_model,
+            timeout=settings.openai_timeout,
+        )
+    if name == "local":
+        from bot.local_gen import LocalGenerator
+
+        return LocalGenerator(settings.local_model_path)
+    return ExtractiveGenerator()
+
+
+def build_answerer(settings: Settings, index: Index) -> Answerer:
+    """Wire the answerer once at the entry point; GeneratorUnavailable on a bad setup."""
+    retriever = Retriever(index, settings.data_dir / "lexical")
+    return Answerer(retriever, make_generator(settings), k=settings.top_k)

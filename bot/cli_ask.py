@@ -1,0 +1,124 @@
+"""`newsbot ask` and `newsbot eval`: parse what the user typed, call the core, print.
+
+Heavy modules (chromadb, onnxruntime, bm25s, openai) are imported inside the handlers, so
+`newsbot --help` never pays for them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from bot.answer import Answerer
+    from bot.retrieve import Filters
+    from bot.settings import Settings
+
+EXIT_USAGE = 2
+EXIT_WORDS = {"exit", "quit", ":q"}
+MAX_K = 50
+
+
+class AskError(ValueError):
+    """Bad input for ask/eval: one line for the user, exit code 2."""
+
+
+def run_ask(args: argparse.Namespace, settings: Settings) -> int:
+    """Answer the question given, or each question typed at the prompt."""
+    from bot.answer import QuestionError
+    from bot.retrieve import FilterError, Filters
+
+    try:
+        filters = Filters.parse(args.source, args.since, args.until)
+        k = _k(args.k, settings)
+    except (FilterError, AskError) as exc:
+        return _usage(str(exc))
+    answerer = _answerer(settings)
+    if answerer is None:
+        return 1
+    if args.question is not None:
+        try:
+            _print_answer(answerer, args.question, filters, k, args.json)
+        except QuestionError as exc:
+            return _usage(str(exc))
+        return 0
+    return _interactive(answerer, filters, k, args.json)
+
+
+def run_eval(args: argparse.Namespace, settings: Settings) -> int:
+    """Score the QA set in `args.file` (default: the bundled seeds set) and print metrics."""
+    from bot.evaluate import EvalSetError, evaluate, format_report, load_cases
+
+    try:
+        cases = load_cases(args.file)
+        k = _k(args.k, settings)
+    except (EvalSetError, AskError) as exc:
+        return _usage(str(exc))
+    answerer = _answerer(settings)
+    if answerer is None:
+        return 1
+    report = evaluate(cases, answerer.retriever, answerer.generator, k)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        print(format_report(report))
+    return 0
+
+
+def _answerer(settings: Settings) -> Answerer | None:
+    from bot.answer import build_answerer
+    from bot.app import open_index
+
+    index = open_index(settings)
+    if index.count() == 0:
+        print("newsbot: error: the index is empty: run `newsbot ingest` first", file=sys.stderr)
+        return None
+    return build_answerer(settings, index)
+
+
+def _k(value: int | None, settings: Settings) -> int:
+    k = settings.top_k if value is None else value
+    if not 1 <= k <= MAX_K:
+        raise AskError(f"-k must be between 1 and {MAX_K}, not {k}")
+    return k
+
+
+def _usage(message: str) -> int:
+    print(f"newsbot: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _print_answer(
+    answerer: Answerer, question: str, filters: Filters, k: int, as_json: bool
+) -> None:
+    from bot.render import render_answer, render_json
+
+    answer = answerer.ask(question, filters=filters, k=k)
+    print(render_json(answer) if as_json else render_answer(answer), flush=True)
+
+
+def _interactive(answerer: Answerer, filters: Filters, k: int, as_json: bool) -> int:
+    """Ask line by line until EOF, an empty line or "exit"; a bad question only warns."""
+    from bot.answer import QuestionError
+
+    for question in _questions(sys.stdin, prompt=sys.stdin.isatty() and not as_json):
+        try:
+            _print_answer(answerer, question, filters, k, as_json)
+        except QuestionError as exc:
+            print(f"newsbot: {exc}", file=sys.stderr)
+        if not as_json:
+            print(flush=True)
+    return 0
+
+
+def _questions(stream: TextIO, prompt: bool) -> Iterator[str]:
+    while True:
+        if prompt:
+            print("question> ", end="", file=sys.stderr, flush=True)
+        line = stream.readline()
+        if not line or not line.strip() or line.strip().lower() in EXIT_WORDS:
+            return
+        yield line.rstrip("\n")

@@ -1,0 +1,410 @@
+"""The Discord face: a thin adapter from /ask, @mentions and replies to the answering core.
+
+Everything it needs is passed in at the entry point (the asker, reingest, sources, Settings);
+it looks nothing up. Formatting lives in bot/discord_format.py as pure functions.
+
+Intents: `message_content` is privileged and must be enabled in the Developer Portal ("Message
+Content Intent"); without it the bot sees @mentions and replies with empty text. Slash commands
+work without it. No other privileged intent is used.
+
+Why the asker runs in a thread under a semaphore: retrieval and generation block for tens to
+thousands of milliseconds; on the event loop they would stall the gateway heartbeat. The
+semaphore keeps at most `concurrency` of them at work so a burst of questions queues instead of
+starving the embedder of CPU.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import secrets
+import sys
+import time
+import traceback
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Protocol
+
+import discord
+from discord import app_commands
+
+from bot.discord_format import (
+    format_report,
+    format_sources,
+    one_line,
+    parse_question,
+    redact,
+    render_answer,
+)
+
+if TYPE_CHECKING:
+    from bot.models import Answer
+    from bot.settings import Settings
+    from ingest.report import SyncReport
+    from ingest.store import Record
+
+log = logging.getLogger("newsbot.discord")
+
+FOLLOW_UP_CAP = 600  # characters of earlier questions carried into a follow-up
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+class Asker(Protocol):
+    """The answering core as this layer sees it: blocking, thread-safe."""
+
+    def ask(self, question: str, follow_up_of: str | None = None) -> Answer: ...
+
+
+class Cooldown:
+    """Per-user rate limit: one question per `seconds`; memory bounded by forgetting old users."""
+
+    def __init__(
+        self, seconds: float, clock: Callable[[], float] = time.monotonic, max_users: int = 10_000
+    ) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._max_users = max_users
+        self._last: dict[int, float] = {}
+
+    def retry_after(self, user_id: int) -> float:
+        """0 and the question counts, or the seconds left before this user may ask again."""
+        if self.seconds <= 0:
+            return 0.0
+        now = self._clock()
+        last = self._last.get(user_id)
+        if last is not None and now - last < self.seconds:
+            return self.seconds - (now - last)
+        if len(self._last) >= self._max_users:
+            self._last = {u: t for u, t in self._last.items() if now - t < self.seconds}
+        self._last[user_id] = now
+        return 0.0
+
+
+class QuestionMemory:
+    """Bounded LRU map: id of a message of an answer -> the question context it answered."""
+
+    def __init__(self, size: int = 2048) -> None:
+        self._size = size
+        self._map: OrderedDict[int, str] = OrderedDict()
+
+    def remember(self, message_ids: Iterable[int], question: str) -> None:
+        for message_id in message_ids:
+            self._map[message_id] = question
+            self._map.move_to_end(message_id)
+        while len(self._map) > self._size:
+            self._map.popitem(last=False)
+
+    def recall(self, message_id: int) -> str | None:
+        question = self._map.get(message_id)
+        if question is not None:
+            self._map.move_to_end(message_id)
+        return question
+
+    def __len__(self) -> int:
+        return len(self._map)
+
+
+def follow_up_context(question: str, earlier: str | None) -> str:
+    """What a reply to this answer continues: earlier questions and this one, capped.
+
+    Carrying the chain keeps "What about Macron?" then "And what did he say on troops?" about
+    the first topic and about Macron; the tail is kept because the latest turn matters most.
+    """
+    context = f"{earlier} {question}" if earlier else question
+    return context if len(context) <= FOLLOW_UP_CAP else "…" + context[-(FOLLOW_UP_CAP - 1) :]
+
+
+def strip_mentions(content: str, user_id: int) -> str:
+    """The message text without the bot's own mention(s)."""
+    return " ".join(re.sub(rf"<@!?{user_id}>", " ", content).split())
+
+
+def is_admin(user: discord.abc.User, role: str) -> bool:
+    """Manage Server permission, or the configured admin role (by name or id)."""
+    if not isinstance(user, discord.Member):
+        return False
+    if user.guild_permissions.manage_guild:
+        return True
+    role = role.strip()
+    return bool(role) and any(r.name == role or str(r.id) == role for r in user.roles)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites each record, traceback included, so no secret reaches any log handler."""
+
+    def __init__(self, secret_values: Iterable[str]) -> None:
+        super().__init__()
+        self._secrets = [s for s in secret_values if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage(), self._secrets)
+        record.args = None
+        if record.exc_info:
+            text = "".join(traceback.format_exception(*record.exc_info))
+            record.exc_text = redact(text, self._secrets).rstrip("\n")
+            record.exc_info = None
+        return True
+
+
+def _secret_values(settings: Settings) -> list[str]:
+    return [
+        s.get_secret_value()
+        for s in (settings.discord_token, settings.openai_api_key)
+        if s is not None and s.get_secret_value()
+    ]
+
+
+class NewsBot(discord.Client):
+    """The bot: /ask, /sources, /reingest, @mentions and replies, with no pings ever."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        asker: Asker,
+        reingest: Callable[[], SyncReport],
+        sources: Callable[[], list[Record]],
+        *,
+        concurrency: int = 4,
+        clock: Callable[[], float] = time.monotonic,
+        intents: discord.Intents | None = None,
+    ) -> None:
+        if intents is None:
+            intents = discord.Intents.default()
+            intents.message_content = True  # privileged: to read @mentions and replies
+        # The one guard that matters: nothing this bot sends can ping anyone.
+        super().__init__(intents=intents, allowed_mentions=NO_MENTIONS)
+        self.settings = settings
+        self.tree = app_commands.CommandTree(self)
+        self._asker = asker
+        self._reingest = reingest
+        self._sources = sources
+        self._slots = asyncio.Semaphore(concurrency)
+        self._reingest_lock = asyncio.Lock()
+        self._cooldown = Cooldown(settings.discord_cooldown, clock)
+        self.memory = QuestionMemory()
+        self._secrets = _secret_values(settings)
+        self.tree.error(self._on_app_command_error)
+        for name, callback in (
+            ("ask", self.ask_command),
+            ("sources", self.sources_command),
+            ("reingest", self.reingest_command),
+        ):
+            doc = (callback.__doc__ or name).strip().splitlines()[0]
+            self.tree.add_command(
+                app_commands.Command(name=name, description=doc[:100], callback=callback)
+            )
+
+    async def setup_hook(self) -> None:
+        """Sync slash commands: to one guild when configured (instant), else globally (slow)."""
+        guild_id = self.settings.discord_guild_id
+        if guild_id:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to guild %s", len(synced), guild_id)
+        else:
+            synced = await self.tree.sync()
+            log.info("synced %d global commands (may take up to an hour to appear)", len(synced))
+
+    # -- answering ---------------------------------------------------------------------------
+
+    def channel_allowed(self, channel: Any) -> bool:
+        """NEWSBOT_DISCORD_CHANNELS (empty: every channel); a thread counts as its parent."""
+        allowed = self.settings.channel_ids
+        if not allowed:
+            return True
+        ids = {getattr(channel, "id", None), getattr(channel, "parent_id", None)}
+        return bool(ids & allowed)
+
+    def _cooldown_message(self, user_id: int) -> str | None:
+        wait = self._cooldown.retry_after(user_id)
+        if wait <= 0:
+            return None
+        return f"One moment please: you can ask again in {max(1, round(wait))} s."
+
+    async def answer(self, question: str, earlier: str | None) -> tuple[list[str], str | None]:
+        """The messages to send, and the context a reply to them continues (None on failure).
+
+        The asker runs in a worker thread, at most `concurrency` at a time. A ValueError is the
+        core telling the user what was wrong with the question; anything else is our fault: the
+        user gets one line with a reference, the log gets the traceback, both redacted.
+        """
+        try:
+            async with self._slots:
+                answer = await asyncio.to_thread(self._asker.ask, question, earlier)
+        except ValueError as exc:
+            line = one_line(redact(str(exc), self._secrets))
+            return [line or "I can't answer that question."], None
+        except Exception as exc:
+            ref = secrets.token_hex(3)
+            text = "".join(traceback.format_exception(exc))
+            log.error("answering failed (ref %s):\n%s", ref, redact(text, self._secrets))
+            line = f"Sorry, something went wrong while answering (ref {ref}). Try again later."
+            return [line], None
+        return render_answer(answer), follow_up_context(question, earlier)
+
+    async def earlier_question(self, message: discord.Message) -> str | None:
+        """If `message` replies to one of this bot's answers, the question that answer was for.
+
+        The LRU memory knows recent answers; after a restart or eviction the referenced message
+        is fetched and its first line (the echoed question) read back.
+        """
+        ref = message.reference
+        if ref is None or ref.message_id is None or self.user is None:
+            return None
+        remembered = self.memory.recall(ref.message_id)
+        if remembered is not None:
+            return remembered
+        referenced = ref.resolved if isinstance(ref.resolved, discord.Message) else None
+        if referenced is None and ref.channel_id == message.channel.id:
+            try:
+                referenced = await message.channel.fetch_message(ref.message_id)
+            except discord.HTTPException:
+                return None
+        if referenced is None or referenced.author.id != self.user.id:
+            return None
+        return parse_question(referenced.content)
+
+    async def on_message(self, message: discord.Message) -> None:
+        """@mention -> a question; a reply to one of our answers -> its follow-up; DMs too."""
+        me = self.user
+        if me is None or message.author.bot or not self.channel_allowed(message.channel):
+            return
+        earlier = await self.earlier_question(message)
+        mentioned = any(user.id == me.id for user in message.mentions)
+        if earlier is None and not mentioned and message.guild is not None:
+            return
+        question = strip_mentions(message.content, me.id)
+        if not question:
+            await message.reply("Ask me something about the news, e.g. `@me what did Macron say?`")
+            return
+        wait = self._cooldown_message(message.author.id)
+        if wait:
+            await message.reply(wait)
+            return
+        async with message.channel.typing():
+            parts, context = await self.answer(question, earlier)
+        sent = [await message.reply(parts[0])]
+        sent += [await message.channel.send(part) for part in parts[1:]]
+        if context is not None:
+            self.memory.remember((m.id for m in sent), context)
+
+    # -- slash commands (each docstring's first line is the help Discord shows) ---------------
+
+    @app_commands.describe(question="What you want to know from the indexed articles")
+    async def ask_command(self, interaction: discord.Interaction, question: str) -> None:
+        """Ask a question about the news articles; the answer cites its sources."""
+        if not self.channel_allowed(interaction.channel):
+            await interaction.response.send_message(
+                "I only answer in the channels I was set up for.", ephemeral=True
+            )
+            return
+        wait = self._cooldown_message(interaction.user.id)
+        if wait:
+            await interaction.response.send_message(wait, ephemeral=True)
+            return
+        await interaction.response.defer(thinking=True)
+        parts, context = await self.answer(question, None)
+        sent = []
+        for part in parts:
+            msg = await interaction.followup.send(part, wait=True, allowed_mentions=NO_MENTIONS)
+            sent.append(msg)
+        if context is not None:
+            self.memory.remember((m.id for m in sent if m is not None), context)
+
+    async def sources_command(self, interaction: discord.Interaction) -> None:
+        """List the articles in the index."""
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        try:
+            records = await asyncio.to_thread(self._sources)
+        except Exception as exc:
+            await self._fail(interaction, "listing sources", exc)
+            return
+        for part in format_sources(records):
+            await interaction.followup.send(part, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    async def reingest_command(self, interaction: discord.Interaction) -> None:
+        """Admins: sync the index with the articles folder and report what changed."""
+        if not is_admin(interaction.user, self.settings.discord_admin_role):
+            await interaction.response.send_message(
+                "Only server managers or the bot's admin role can re-ingest.", ephemeral=True
+            )
+            return
+        if self._reingest_lock.locked():
+            await interaction.response.send_message(
+                "A re-ingest is already running; its summary will follow.", ephemeral=True
+            )
+            return
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        async with self._reingest_lock:
+            try:
+                report = await asyncio.to_thread(self._reingest)
+            except Exception as exc:
+                await self._fail(interaction, "re-ingesting", exc)
+                return
+        for part in format_report(report):
+            await interaction.followup.send(part, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    # -- errors ------------------------------------------------------------------------------
+
+    async def _fail(self, interaction: discord.Interaction, doing: str, exc: BaseException) -> None:
+        ref = secrets.token_hex(3)
+        text = "".join(traceback.format_exception(exc))
+        log.error("%s failed (ref %s):\n%s", doing, ref, redact(text, self._secrets))
+        line = f"Sorry, something went wrong while {doing} (ref {ref})."
+        if interaction.response.is_done():
+            await interaction.followup.send(line, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(line, ephemeral=True)
+
+    async def _on_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        """Anything a command did not handle: one line to the user, the traceback to the log."""
+        cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        await self._fail(interaction, "running that command", cause)
+
+    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        """Event handler failures (e.g. on_message): logged with the traceback, redacted."""
+        text = traceback.format_exc()
+        log.error("error in %s:\n%s", event_method, redact(text, self._secrets))
+
+
+def run_discord(
+    settings: Settings,
+    asker: Asker,
+    reingest: Callable[[], SyncReport],
+    sources: Callable[[], list[Record]],
+) -> int:
+    """`newsbot discord`: run the bot until interrupted; 2 when it cannot start."""
+    if settings.discord_token is None:
+        print(
+            "newsbot discord: DISCORD_TOKEN is not set; put the bot token in .env or the "
+            "environment (see README, 'Running the Discord bot').",
+            file=sys.stderr,
+        )
+        return 2
+    secret_values = _secret_values(settings)
+    handler = logging.StreamHandler()
+    handler.addFilter(RedactingFilter(secret_values))
+    discord.utils.setup_logging(handler=handler, root=True)
+    bot = NewsBot(settings, asker, reingest, sources)
+    try:
+        bot.run(settings.discord_token.get_secret_value(), log_handler=None)
+    except discord.LoginFailure:
+        print("newsbot discord: Discord rejected DISCORD_TOKEN; copy it again.", file=sys.stderr)
+        return 2
+    except discord.PrivilegedIntentsRequired:
+        print(
+            "newsbot discord: enable 'Message Content Intent' for the bot in the Developer "
+            "Portal (Bot page).",
+            file=sys.stderr,
+        )
+        return 2
+    except Exception as exc:
+        log.error("the bot stopped: %s", exc, exc_info=True)
+        message = redact(one_line(str(exc)) or type(exc).__name__, secret_values)
+        print(f"newsbot discord: {message}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,134 @@
+"""Answers drafted by the OpenAI chat API or any OpenAI-compatible server (OPENAI_BASE_URL).
+
+Retries are ours, not the client's (`max_retries=0`): timeouts, connection errors, 429 and 5xx
+are retried with exponential backoff (honouring a short Retry-After), and the whole call is
+bounded, so a hung or rate-limited server costs at most a known number of seconds before the
+core falls back to the extractive answer. Other errors (401, 404, an unreadable reply) fail at
+once: retrying would not change them.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bot.evidence import Evidence
+from bot.generator import REFUSAL_TOKEN, Draft, GeneratorFailed
+from bot.prompt import build_messages
+
+log = logging.getLogger(__name__)
+
+ATTEMPTS = 3
+BACKOFF = 0.5  # seconds before the 2nd attempt; doubled each time
+MAX_RETRY_AFTER = 4.0  # a longer Retry-After is not worth waiting for on a chat question
+MAX_TOKENS = 400
+
+
+class OpenAIGenerator:
+    """Chat completions through the real `openai` client; thread-safe (the client is)."""
+
+    name = "openai"
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        base_url: str | None,
+        model: str,
+        timeout: float = 30.0,
+        attempts: int = ATTEMPTS,
+        backoff: float = BACKOFF,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        import openai
+
+        self.model = model
+        self.attempts = max(1, attempts)
+        self.backoff = backoff
+        self._sleep = sleep
+        self._openai = openai
+        self.client = openai.OpenAI(
+            api_key=api_key or "not-needed",  # local servers take any key
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=0,
+        )
+
+    def draft(self, question: str, evidence: Evidence) -> Draft:
+        messages = build_messages(question, evidence.passages)
+        text = self._complete(messages).strip()
+        if REFUSAL_TOKEN in text:
+            return Draft(refused=True)
+        if not text:
+            raise GeneratorFailed("the model returned an empty answer")
+        return Draft(text=text)
+
+    def _complete(self, messages: list[dict[str, str]]) -> str:
+        errors = self._openai
+        retryable = (
+            errors.APITimeoutError,
+            errors.APIConnectionError,
+            errors.RateLimitError,
+            errors.InternalServerError,
+        )
+        last = ""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                response = self.client.chat.completions.create(
+                    model=self.model,
+                    messages=messages,  # type: ignore[arg-type]
+                    temperature=0.1,
+                    max_tokens=MAX_TOKENS,
+                )
+                return _content(response)
+            except retryable as exc:
+                last = _describe(exc)
+                log.warning("OpenAI attempt %d/%d failed: %s", attempt, self.attempts, last)
+                if attempt < self.attempts:
+                    self._sleep(self._delay(attempt, exc))
+            except errors.APIStatusError as exc:
+                raise GeneratorFailed(_describe(exc)) from exc
+            except (errors.APIError, ValueError, TypeError, AttributeError) as exc:
+                raise GeneratorFailed(f"unreadable reply ({type(exc).__name__})") from exc
+        raise GeneratorFailed(f"{last} after {self.attempts} attempts")
+
+    def _delay(self, attempt: int, exc: Exception) -> float:
+        """Exponential backoff with jitter; a server's short Retry-After wins."""
+        retry_after = _retry_after(exc)
+        if retry_after is not None:
+            return min(retry_after, MAX_RETRY_AFTER)
+        base = self.backoff * float(2 ** (attempt - 1))
+        return base * (0.8 + 0.4 * random.random())  # jitter, not crypto
+
+
+def _content(response: Any) -> str:
+    choices = getattr(response, "choices", None)
+    if not choices:
+        raise ValueError("no choices in the reply")
+    content = choices[0].message.content
+    if not isinstance(content, str):
+        raise ValueError("no text in the reply")
+    return content
+
+
+def _retry_after(exc: Exception) -> float | None:
+    response = getattr(exc, "response", None)
+    value = response.headers.get("retry-after") if response is not None else None
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _describe(exc: Exception) -> str:
+    """One line, no secrets: the status code or the kind of failure."""
+    status = getattr(exc, "status_code", None)
+    if status is not None:
+        return f"HTTP {status}"
+    return {
+        "APITimeoutError": "timed out",
+        "APIConnectionError": "connection failed",
+    }.get(type(exc).__name__, type(exc).__name__)

@@ -1,0 +1,42 @@
+"""The terminal face of an `Answer`: the text with [n] markers, then each cited source.
+
+Pure string functions: the CLI prints them, tests compare them.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+from bot.models import Answer, Citation
+
+WIDTH = 100
+
+
+def render_answer(answer: Answer, width: int = WIDTH) -> str:
+    """Answer text, an optional note, then 'Sources:' with outlet, title, date, file, quote."""
+    lines = [textwrap.fill(answer.text, width) if answer.text else ""]
+    if answer.note:
+        lines += ["", textwrap.fill(f"Note: {answer.note}", width)]
+    if answer.citations:
+        lines += ["", "Sources:"]
+        for citation in answer.citations:
+            lines += _source_lines(citation, width)
+    return "\n".join(lines)
+
+
+def _source_lines(c: Citation, width: int) -> list[str]:
+    head = " — ".join(part for part in (c.outlet, c.title and f"“{c.title}”") if part)
+    date = f" ({c.published})" if c.published else ""
+    lines = [f"  [{c.n}] {head or c.file}{date}", f"      file: {c.file}"]
+    if c.url:
+        lines.append(f"      url: {c.url}")
+    quote = textwrap.fill(
+        f"“{c.quote}”", width, initial_indent="      ", subsequent_indent="       "
+    )
+    return [*lines, quote]
+
+
+def render_json(answer: Answer) -> str:
+    """The `--json` shape (see `Answer.to_json`), one line, UTF-8 kept readable."""
+    return json.dumps(answer.to_json(), ensure_ascii=False)
