@@ -26,6 +26,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
+import aiohttp
 import discord
 from discord import app_commands
 
@@ -371,6 +372,19 @@ class NewsBot(discord.Client):
         log.error("error in %s:\n%s", event_method, redact(text, self._secrets))
 
 
+def _log_through_redaction(secret_values: list[str]) -> None:
+    """One root handler, redacting: replaces the CLI's, which would print every line twice and
+    unredacted. Voice-support warnings are dropped: this bot never joins voice."""
+    for old in logging.getLogger().handlers[:]:
+        logging.getLogger().removeHandler(old)
+    handler = logging.StreamHandler()
+    handler.addFilter(RedactingFilter(secret_values))
+    discord.utils.setup_logging(handler=handler, root=True)
+    logging.getLogger("discord.client").addFilter(
+        lambda record: "voice will NOT be supported" not in record.getMessage()
+    )
+
+
 def run_discord(
     settings: Settings,
     asker: Asker,
@@ -386,9 +400,7 @@ def run_discord(
         )
         return 2
     secret_values = _secret_values(settings)
-    handler = logging.StreamHandler()
-    handler.addFilter(RedactingFilter(secret_values))
-    discord.utils.setup_logging(handler=handler, root=True)
+    _log_through_redaction(secret_values)
     bot = NewsBot(settings, asker, reingest, sources)
     try:
         bot.run(settings.discord_token.get_secret_value(), log_handler=None)
@@ -402,6 +414,10 @@ def run_discord(
             file=sys.stderr,
         )
         return 2
+    except (OSError, aiohttp.ClientError) as exc:  # no network, DNS, Discord unreachable
+        message = redact(one_line(str(exc)) or type(exc).__name__, secret_values)
+        print(f"newsbot discord: cannot reach Discord: {message}", file=sys.stderr)
+        return 1
     except Exception as exc:
         log.error("the bot stopped: %s", exc, exc_info=True)
         message = redact(one_line(str(exc)) or type(exc).__name__, secret_values)

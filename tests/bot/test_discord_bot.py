@@ -602,6 +602,7 @@ def test_run_discord_without_token_is_a_clear_error(capsys: pytest.CaptureFixtur
     [
         (discord.LoginFailure("Improper token has been passed."), 2, "rejected DISCORD_TOKEN"),
         (RuntimeError(f"gateway said {FAKE_TOKEN}"), 1, "gateway said [redacted]"),
+        (OSError("Name or service not known"), 1, "cannot reach Discord: Name or service"),
     ],
 )
 def test_run_discord_failures_never_print_the_token(
