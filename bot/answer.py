@@ -205,6 +205,10 @@ def make_generator(settings: Settings) -> Generator:
         from bot.openai_gen import OpenAIGenerator
 
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+        if not key and not settings.openai_base_url:
+            raise GeneratorUnavailable(
+                "NEWSBOT_LLM=openai needs OPENAI_API_KEY, or OPENAI_BASE_URL for a local server"
+            )
         return OpenAIGenerator(
             api_key=key,
             base_url=settings.openai_base_url,

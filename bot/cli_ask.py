@@ -28,13 +28,15 @@ class AskError(ValueError):
 
 def run_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer the question given, or each question typed at the prompt."""
-    from bot.answer import QuestionError
+    from bot.answer import QuestionError, clean_question
     from bot.retrieve import FilterError, Filters
 
     try:
         filters = Filters.parse(args.source, args.since, args.until)
         k = _k(args.k, settings)
-    except (FilterError, AskError) as exc:
+        if args.question is not None:
+            clean_question(args.question)  # a bad question is told before the index loads
+    except (FilterError, AskError, QuestionError) as exc:
         return _usage(str(exc))
     answerer = _answerer(settings)
     if answerer is None:

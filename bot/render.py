@@ -14,7 +14,10 @@ WIDTH = 100
 
 
 def render_answer(answer: Answer, width: int = WIDTH) -> str:
-    """Answer text, an optional note, then 'Sources:' with outlet, title, date, file, quote."""
+    """Answer text, an optional note, then 'Sources:' with outlet, title, date, file, quote.
+
+    Every source shows all four; a missing outlet, title or date reads "outlet unknown",
+    "untitled" or "date unknown" rather than vanishing."""
     lines = [textwrap.fill(answer.text, width) if answer.text else ""]
     if answer.note:
         lines += ["", textwrap.fill(f"Note: {answer.note}", width)]
@@ -26,9 +29,11 @@ def render_answer(answer: Answer, width: int = WIDTH) -> str:
 
 
 def _source_lines(c: Citation, width: int) -> list[str]:
-    head = " — ".join(part for part in (c.outlet, c.title and f"“{c.title}”") if part)
-    date = f" ({c.published})" if c.published else ""
-    lines = [f"  [{c.n}] {head or c.file}{date}", f"      file: {c.file}"]
+    """Outlet, title and date always shown: a missing one is said to be unknown, not hidden."""
+    outlet = c.outlet or "outlet unknown"
+    title = f"“{c.title}”" if c.title else "untitled"
+    date = c.published or "date unknown"
+    lines = [f"  [{c.n}] {outlet} — {title} ({date})", f"      file: {c.file}"]
     if c.url:
         lines.append(f"      url: {c.url}")
     quote = textwrap.fill(

@@ -5,6 +5,10 @@ two claims). For each claim: markers outside 1..len(passages) are removed; the c
 cited passage only if a sentence there supports it; a claim no cited passage supports gets the
 passage sentence that does, or is dropped. Support is lexical (see `bot.evidence`), so a claim
 that adds names or figures the sources lack fails it whatever it cites.
+
+What is not a claim: a question (a model echoing "Who hosted Zelensky? ..." shares every word
+with the passage that answers it, which proves nothing), a bare number ("Passage 1:"), framing
+that talks about the prompt and framing that leads to no supported claim are all dropped.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from ingest.sentences import sentence_spans
 
 MIN_SUPPORT = 0.5  # share of the claim's idf-weighted terms found in the quoted sentence(s)
 _MARKS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_SCAFFOLD = re.compile(r"\bpassages?\b|\bquestion\s*:|<<<|>>>", re.IGNORECASE)
 # Words that frame an answer rather than state a fact: a claim made only of these needs no source.
 _FRAMING = wordset(
     """sources source differ disagree disagreement outlet outlets reports reported report
@@ -33,11 +38,19 @@ def verify(text: str, evidence: Evidence) -> list[Claim]:
     source_words = _source_words(evidence)
     for start, end in sentence_spans(text):
         for segment, marks in _segments(text[start:end]):
+            if _is_question(segment):
+                continue
             cited = sorted({m - 1 for m in marks if 1 <= m <= n})
             claim = _check(segment, cited, evidence, source_words)
             if claim is not None:
                 claims.append(claim)
+    while claims and not claims[-1].quotes:  # a lead-in that leads nowhere
+        claims.pop()
     return claims
+
+
+def _is_question(segment: str) -> bool:
+    return segment.rstrip(" \"'”’)]").endswith("?")
 
 
 def _segments(sentence: str) -> list[tuple[str, list[int]]]:
@@ -69,7 +82,11 @@ def _check(
 ) -> Claim | None:
     content = _content(segment, source_words)
     if not content:
+        if _SCAFFOLD.search(segment):
+            return None  # talk about the prompt ("Passage:"), which the reader never saw
         return Claim(segment)  # framing ("Sources differ:"), no fact to support
+    if all(w.isdigit() for w in content):
+        return None  # a bare number ("Passage 1:") states nothing; any "1" would "support" it
     claim_text = " ".join(content)
     quotes = []
     for p in cited:

@@ -395,6 +395,9 @@ def test_build_answerer_picks_the_generator(seeds_index: Index, tmp_path: Path) 
     assert auto.generator.name == "openai"
     with pytest.raises(GeneratorUnavailable):
         build_answerer(settings(llm="local"), seeds_index)
+    keyless = settings(llm="openai", openai_api_key=None, openai_base_url=None)
+    with pytest.raises(GeneratorUnavailable, match="OPENAI_API_KEY"):
+        build_answerer(keyless, seeds_index)  # rather than sending a dummy key to the cloud
 
 
 def test_render_shows_answer_then_sources(answerer: Answerer) -> None:
