@@ -24,7 +24,11 @@ def open_index(settings: Settings) -> Index:
 
 
 def refresh_lexical(settings: Settings, index: Index) -> None:
-    """Rebuild the BM25 cache after a sync, so the first question does not pay for it."""
-    from ingest.lexical import refresh
+    """Bring the BM25 cache up to date after a sync, so the first question does not pay for it.
 
-    refresh(index, settings.data_dir / "lexical")
+    Rebuilt only when the sync changed the index (or the cache is missing or damaged): a no-op
+    ingest of 10k chunks would otherwise spend ~4 s rebuilding what is already on disk.
+    """
+    from ingest.lexical import LexicalIndex
+
+    LexicalIndex.load_or_build(index, settings.data_dir / "lexical")

@@ -59,13 +59,19 @@ class _Meta:
 
 
 def list_files(folder: Path) -> list[Path]:
-    """Article files under `folder`, recursively, sorted; hidden files and folders skipped."""
+    """Article files under `folder`, recursively, sorted; hidden files and folders skipped.
+
+    A broken symlink named like an article is listed too, so that it is reported as unreadable
+    rather than passed over in silence; folders, pipes and devices are not article files.
+    """
     found = []
     for path in folder.rglob("*"):
         relative = path.relative_to(folder)
         if any(part.startswith(".") for part in relative.parts):
             continue
-        if path.suffix.lower() in SUFFIXES and path.is_file():
+        if path.suffix.lower() in SUFFIXES and (
+            path.is_file() or (path.is_symlink() and not path.exists())
+        ):
             found.append(path)
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
 
@@ -81,6 +87,13 @@ def _size(n: int) -> str:
     if n < 1024 * 1024:
         return f"{n / 1024:.1f} KB"
     return f"{n / (1024 * 1024):.1f} MB"
+
+
+def size_problem(size: int) -> str:
+    """Why a file of `size` bytes is refused, or "" (checked before the file is read)."""
+    if size > MAX_BYTES:
+        return f"too large ({_size(size)}; the limit is {_size(MAX_BYTES)})"
+    return ""
 
 
 def _binary_kind(data: bytes) -> str:
@@ -127,14 +140,13 @@ def read_article(path: Path, root: Path, data: bytes | None = None) -> Article |
     rel = _relative(path, root)
     if data is None:
         try:
-            size = path.stat().st_size
-            if size > MAX_BYTES:
-                return Skipped(rel, f"too large ({_size(size)}; the limit is {_size(MAX_BYTES)})")
+            if problem := size_problem(path.stat().st_size):
+                return Skipped(rel, problem)
             data = path.read_bytes()
         except OSError as exc:
             return Skipped(rel, _one_line(f"unreadable ({exc.strerror or exc})"))
-    if len(data) > MAX_BYTES:
-        return Skipped(rel, f"too large ({_size(len(data))}; the limit is {_size(MAX_BYTES)})")
+    if problem := size_problem(len(data)):
+        return Skipped(rel, problem)
     if not data:
         return Skipped(rel, "empty file")
     raw, problem = _decode(data)

@@ -11,9 +11,10 @@ nothing is ever duplicated.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,36 +24,106 @@ from langchain_core.embeddings import Embeddings
 from ingest.models import Article, Chunk
 
 META_ID = "__meta__"  # manifest record holding the index generation
+# A Chroma server that stops answering (frozen, network gone) must fail a call, not hang it:
+# chromadb's HTTP client waits forever by default. Reads and writes get HTTP_TIMEOUT seconds,
+# far above the slowest call newsbot makes (an upsert of one 5 MB article's chunks).
+HTTP_TIMEOUT = 60.0
+CONNECT_TIMEOUT = 5.0
+
+log = logging.getLogger(__name__)
 
 
 class StoreUnavailable(RuntimeError):
     """Chroma cannot be reached or opened; the message is one line for the user."""
 
 
-def open_client(path: Path | None, host: str | None = None, port: int = 8000) -> Any:
-    """A Chroma client: a server when `host` is set, else the embedded store at `path`."""
+def open_client(
+    path: Path | None, host: str | None = None, port: int = 8000, timeout: float = HTTP_TIMEOUT
+) -> Any:
+    """A Chroma client: a server when `host` is set, else the embedded store at `path`.
+
+    A server call that gets no answer within `timeout` seconds raises StoreUnavailable.
+    """
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     try:
         if host:
+            _heartbeat(host, port, timeout)  # chromadb's own first request has no timeout
             client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
+            _bound_http_timeout(client, timeout)
             client.heartbeat()
             return client
         assert path is not None
+        if path.exists() and not path.is_dir():
+            raise StoreUnavailable(f"the Chroma store path {path} is a file, not a folder")
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except StoreUnavailable:
         raise
     except Exception as exc:
-        where = f"Chroma server at {host}:{port}" if host else f"Chroma store at {path}"
-        raise StoreUnavailable(f"cannot reach {where}: {_first_line(exc)}") from exc
+        where = f"reach Chroma server at {host}:{port}" if host else f"open Chroma store at {path}"
+        raise StoreUnavailable(f"cannot {where}: {_first_line(exc)}") from exc
+
+
+def _timeout(seconds: float) -> Any:
+    import httpx
+
+    return httpx.Timeout(seconds, connect=min(CONNECT_TIMEOUT, seconds))
+
+
+def _heartbeat(host: str, port: int, timeout: float) -> None:
+    import httpx
+    from chromadb.api.fastapi import FastAPI
+
+    url = FastAPI.resolve_url(host, False, "/api/v2", port)
+    httpx.get(f"{url}/heartbeat", timeout=_timeout(timeout)).raise_for_status()
+
+
+def _bound_http_timeout(client: Any, seconds: float) -> None:
+    """Give chromadb's HTTP session a timeout (it has no public setting for one)."""
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = _timeout(seconds)
 
 
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0][:200]
+
+
+class _Guarded:
+    """A Chroma collection whose calls turn a lost server connection into StoreUnavailable.
+
+    Without it a server that dies mid-run surfaces as an httpx traceback from deep inside
+    chromadb; with it the CLI prints one line and Discord one friendly reply.
+    """
+
+    def __init__(self, collection: Any) -> None:
+        self._collection = collection
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._collection, name)
+        if not callable(value):
+            return value
+        return _guard(value)
+
+
+def _guard(call: Callable[..., Any]) -> Callable[..., Any]:
+    import httpx
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return call(*args, **kwargs)
+        except httpx.TransportError as exc:
+            raise StoreUnavailable(
+                f"lost the Chroma server: {type(exc).__name__}: {_first_line(exc)}"
+            ) from exc
+
+    return guarded
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,18 +172,21 @@ class Index:
         try:
             # embedding_function=None everywhere: Chroma must never fall back to its default
             # model, which it would download at run time.
-            self.chunks = client.get_or_create_collection(
-                self.name,
-                embedding_function=None,
-                configuration={"hnsw": {"space": "cosine"}},
-                metadata={"model": model_id},
+            self.chunks = _Guarded(
+                client.get_or_create_collection(
+                    self.name,
+                    embedding_function=None,
+                    configuration={"hnsw": {"space": "cosine"}},
+                    metadata={"model": model_id},
+                )
             )
-            self.manifest_col = client.get_or_create_collection(
-                f"{self.name}-articles", embedding_function=None
+            self.manifest_col = _Guarded(
+                client.get_or_create_collection(f"{self.name}-articles", embedding_function=None)
             )
+            self._batch = max(1, min(4000, int(client.get_max_batch_size())))
         except Exception as exc:
             raise StoreUnavailable(f"cannot open the index: {_first_line(exc)}") from exc
-        self._batch = max(1, min(4000, int(client.get_max_batch_size())))
+        self._generation_warned = False
 
     # -- manifest --------------------------------------------------------------------------
 
@@ -130,10 +204,24 @@ class Index:
         return sorted(self.manifest().values(), key=lambda r: r.file)
 
     def generation(self) -> int:
-        """Bumped after every sync that changed anything; readers key caches on it."""
+        """Bumped after every sync that changed anything; readers key caches on it. A garbled
+        record reads as 0 (with one warning) until the next sync rewrites it."""
+        generation = self._stored_generation()
+        if generation is None:
+            if not self._generation_warned:
+                log.warning("the index generation record is garbled: counting from 0")
+                self._generation_warned = True
+            return 0
+        return generation
+
+    def generation_garbled(self) -> bool:
+        return self._stored_generation() is None
+
+    def _stored_generation(self) -> int | None:
         got = self.manifest_col.get(ids=[META_ID], include=["metadatas"])
         metas = got.get("metadatas") or []
-        return int(metas[0].get("generation", 0)) if metas and metas[0] else 0
+        generation = _int(metas[0].get("generation", 0) if metas and metas[0] else 0)
+        return None if generation < 0 else generation
 
     def bump_generation(self) -> int:
         new = self.generation() + 1
@@ -188,6 +276,11 @@ class Index:
         self._mark(articles, "done", counts)
         return len(chunks)
 
+    def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
+        """Delete chunks by id (stray ones that no manifest entry accounts for)."""
+        for pos in range(0, len(chunk_ids), self._batch):
+            self.chunks.delete(ids=list(chunk_ids[pos : pos + self._batch]))
+
     def remove(self, article_ids: Sequence[str]) -> None:
         """Delete articles' chunks first, then their manifest entries (so a crash is redone)."""
         for aid in article_ids:
@@ -230,6 +323,14 @@ class Index:
             for cid, doc, meta in zip(res["ids"], res["documents"], res["metadatas"], strict=True)
         ]
 
+    def chunk_ids(self) -> dict[str, set[str]]:
+        """Every chunk id, by the article id it was made from (ids only: cheap at 10k chunks)."""
+        out: dict[str, set[str]] = {}
+        for (ids,) in self._paged(self.chunks, include=[]):
+            for cid in ids:
+                out.setdefault(cid.rsplit("#", 2)[0], set()).add(cid)
+        return out
+
     def all_chunks(self) -> Iterator[StoredChunk]:
         """Every chunk, paged, for building the lexical index."""
         for ids, metas, docs in self._paged(self.chunks, include=["metadatas", "documents"]):
@@ -247,12 +348,25 @@ class Index:
             offset += len(ids)
 
 
+def _int(value: Any) -> int:
+    """A count read back from metadata; -1 when it is not a whole number (a garbled record)."""
+    if isinstance(value, bool):
+        return -1
+    if isinstance(value, int):
+        return value
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return -1
+
+
 def _record(rid: str, meta: dict[str, Any]) -> Record:
+    """A manifest entry as stored; a garbled one reads as such (sync then redoes the article)."""
     return Record(
         article_id=rid,
         content_hash=str(meta.get("content_hash", "")),
         state=str(meta.get("state", "")),
-        chunks=int(meta.get("chunks", 0)),
+        chunks=_int(meta.get("chunks", -1)),
         file=str(meta.get("file", "")),
         title=str(meta.get("title", "")),
         outlet=str(meta.get("outlet", "")),
