@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ingest.store import Index
 
 MAX_QUESTION_CHARS = 2000
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 __all__ = [
@@ -51,7 +52,7 @@ class QuestionError(ValueError):
 
 def clean_question(question: str) -> str:
     """Control characters out, whitespace collapsed; QuestionError when empty or huge."""
-    text = " ".join(_CONTROL.sub(" ", question or "").split())
+    text = " ".join(_CONTROL.sub(" ", _ANSI.sub(" ", question or "")).split())
     if not text:
         raise QuestionError("The question is empty: ask something about the articles.")
     if len(text) > MAX_QUESTION_CHARS:

@@ -239,6 +239,8 @@ def test_empty_and_huge_questions_get_one_friendly_line() -> None:
     with pytest.raises(ValueError, match="too long"):
         clean_question("why " * (MAX_QUESTION_CHARS // 4 + 1))
     assert clean_question("What\x00 did\x1b Merz\n say?") == "What did Merz say?"
+    pasted = "\x1b[1;31mWhat\x1b[0m did \x1b]0;title\x07Merz say?"  # colour codes, window title
+    assert clean_question(pasted) == "What did Merz say?"
 
 
 def test_huge_question_never_reaches_retrieval(answerer: Answerer) -> None:
