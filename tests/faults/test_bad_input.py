@@ -2,7 +2,7 @@
 should ask. Each case asserts what newsbot does (skip with a one-line warning and go on, a
 one-line error and a non-zero exit, a refusal, an answer) and that nothing else is lost.
 
-benchmarks/BAD_INPUT.md is the table of these behaviours, phrased from the assertions here.
+The README's 'Bad input' table is the table of these behaviours, phrased from the assertions here.
 """
 
 from __future__ import annotations
