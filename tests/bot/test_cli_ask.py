@@ -19,20 +19,18 @@ import pytest
 
 from bot.models import Answer, Citation
 from bot.render import render_answer
-from tests.bot.conftest import REPO, SEEDS
+from tests.bot.conftest import ANSWER_KEYS, CITATION_KEYS, REPO, SEEDS
 
+METRICS = (
+    "mrr",
+    "citation_precision",
+    "refusal_accuracy",
+    "answer_term_recall",
+    "latency_p50_ms",
+    "latency_p95_ms",
+)
 MARK = re.compile(r"\[(\d+)\]")
 QUESTION = "What did Macron call Putin?"
-ANSWER_KEYS = {
-    "question",
-    "answer",
-    "refused",
-    "generator",
-    "citations",
-    "retrieval_ms",
-    "answer_ms",
-}
-CITATION_KEYS = {"n", "article_id", "file", "outlet", "title", "published", "quote", "score"}
 HEAVY = {
     "chromadb",
     "onnxruntime",
@@ -214,15 +212,7 @@ def test_eval_prints_the_metrics(newsbot: Run) -> None:
         for line in result.stdout.split("\n\n")[-1].splitlines()
         if ": " in line
     )
-    for name in (
-        "hit@6",
-        "mrr",
-        "citation_precision",
-        "refusal_accuracy",
-        "answer_term_recall",
-        "latency_p50_ms",
-        "latency_p95_ms",
-    ):
+    for name in ("hit@6", *METRICS):
         assert float(metrics[name]) >= 0, name
 
 
@@ -231,15 +221,7 @@ def test_eval_json_parses(newsbot: Run) -> None:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     metrics = data["metrics"]
-    assert {
-        "hit@4",
-        "mrr",
-        "citation_precision",
-        "refusal_accuracy",
-        "answer_term_recall",
-        "latency_p50_ms",
-        "latency_p95_ms",
-    } <= set(metrics)
+    assert {"hit@4", *METRICS} <= set(metrics)
     assert metrics["questions"] == len(data["cases"]) > 0
     assert 0 < metrics["refusal_accuracy"] <= 1 and 0 < metrics["hit@4"] <= 1
     assert metrics["latency_p50_ms"] <= metrics["latency_p95_ms"]
