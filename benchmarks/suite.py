@@ -199,7 +199,7 @@ def raw_embedder(corpus: Path) -> dict[str, Any]:
     from ingest.models import Article
     from ingest.split import split_article
 
-    texts = []
+    texts: list[str] = []
     for path in list_files(corpus):
         article = read_article(path, corpus)
         if isinstance(article, Article):
@@ -325,6 +325,9 @@ def cold_start(work: Path, host: str | None, port: int, question: str) -> dict[s
     return {"cold_ask_s": round(seconds, 2), "cold_ask_peak_rss_mb": round(child_rss, 1)}
 
 
+BASELINE_BATCH = 1000
+
+
 def baseline_job(corpus: Path, work: Path, host: str | None, port: int) -> dict[str, Any]:
     """The plain pipeline: load, split, embed and add everything; re-ingest adds it all again."""
     from langchain_chroma import Chroma
@@ -350,12 +353,18 @@ def baseline_job(corpus: Path, work: Path, host: str | None, port: int) -> dict[
         if host
         else {"persist_directory": str(work / "baseline-chroma")}
     )
+    db = Chroma(collection_name="baseline", embedding_function=model, **where)
+
+    def add(docs: list[Document]) -> None:  # Chroma caps one call at ~5k records
+        for i in range(0, len(docs), BASELINE_BATCH):
+            db.add_documents(docs[i : i + BASELINE_BATCH])
+
     started = time.perf_counter()
     splits = documents()
-    db = Chroma.from_documents(splits, model, collection_name="baseline", **where)
+    add(splits)
     ingest_s = time.perf_counter() - started
     started = time.perf_counter()
-    db.add_documents(documents())
+    add(documents())
     readd_s = time.perf_counter() - started
     count_after = len(db.get(include=[])["ids"])
 
@@ -490,6 +499,13 @@ def _interrupt(signum: int, _frame: Any) -> None:
     raise SystemExit(128 + signum)  # unwinds through every `finally`: servers get stopped
 
 
+def _save(out: Path, stamp: str, meta: dict[str, Any], results: list[dict[str, Any]]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"suite-{stamp}.json").write_text(
+        json.dumps({"meta": meta, "results": results}, indent=1), encoding="utf-8"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated article counts")
@@ -499,7 +515,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in re.split(r"[,\s]+", args.sizes.strip()) if s]
     signal.signal(signal.SIGTERM, _interrupt)
 
-    results = []
+    results: list[dict[str, Any]] = []
+    stamp = time.strftime("%Y%m%d-%H%M%S")
     meta = {
         "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "cpus": os.cpu_count(),
@@ -513,16 +530,12 @@ def main(argv: list[str] | None = None) -> int:
                 work.mkdir()
                 results.append(run_size(size, args.sentences, work))
                 shutil.rmtree(work, ignore_errors=True)
+                _save(args.out, stamp, meta, results)  # a later size failing loses nothing
     except KeyboardInterrupt:  # servers and workers are stopped by now (context managers)
         print("\ninterrupted: servers stopped, nothing written", file=sys.stderr)
         return 130
     report = "\n\n".join(table(r) for r in results)
     print("\n" + report)
-    args.out.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    (args.out / f"suite-{stamp}.json").write_text(
-        json.dumps({"meta": meta, "results": results}, indent=1), encoding="utf-8"
-    )
     (args.out / f"suite-{stamp}.md").write_text(report + "\n", encoding="utf-8")
     print(f"\nwrote {args.out / f'suite-{stamp}.json'} and .md")
     return 0
