@@ -19,19 +19,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from benchmarks.corpus import write_corpus
+from bot.evaluate import percentile
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -53,14 +52,6 @@ class Timings:
     retrieval: list[float]
     answer: list[float]
     total: list[float]
-
-
-def percentile(values: Sequence[float], pct: float) -> float:
-    """Nearest-rank percentile, as `newsbot eval` reports it."""
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    return ordered[max(1, math.ceil(pct / 100 * len(ordered))) - 1]
 
 
 def settings_for(data_dir: Path) -> Settings:

@@ -47,7 +47,7 @@ def open_store(work: Path, server: bool) -> tuple[object, object]:
     """(client, process or None): the embedded store, or a fresh `chroma run` server."""
     if not server:
         return open_client(work / "store"), None
-    from tests.conftest import free_port, start_chroma
+    from ingest.chroma_process import free_port, start_chroma
 
     port = free_port()
     proc = start_chroma(work / "server-data", port)
@@ -78,7 +78,7 @@ def main() -> None:
         changed.write_text(changed.read_text() + "\nA late correction was added.\n")
         one = sync_folder(folder, index)
         if proc is not None:
-            from tests.conftest import stop_process
+            from ingest.chroma_process import stop_process
 
             stop_process(proc)  # type: ignore[arg-type]
 

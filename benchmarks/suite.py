@@ -41,9 +41,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from benchmarks.corpus import PLACES, TOPICS, write_corpus
+from bot.evaluate import percentile
+from ingest.chroma_process import free_port, start_chroma, stop_process
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -55,14 +55,6 @@ EVAL_QUESTIONS = 4
 # --- the Chroma server -----------------------------------------------------------------------
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class ChromaServer:
     """A `chroma run` process on 127.0.0.1 at a free port; `stop()` ends it by its PID."""
 
@@ -72,29 +64,8 @@ class ChromaServer:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> ChromaServer:
-        chroma = Path(sys.executable).parent / "chroma"
-        binary = str(chroma) if chroma.exists() else shutil.which("chroma")
-        if not binary:
-            raise SystemExit("the chroma CLI is missing: pip install chromadb")
-        self.data.mkdir(parents=True, exist_ok=True)
-        log = (self.data.parent / f"chroma-{self.port}.log").open("wb")
-        port = str(self.port)
-        self.proc = subprocess.Popen(
-            [binary, "run", "--path", str(self.data), "--host", "127.0.0.1", "--port", port],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: stopped as one, never by name
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"chroma run exited early; see {log.name}")
-            with contextlib.suppress(httpx.HTTPError):
-                httpx.get(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", timeout=2)
-                return self
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("chroma run did not answer within 60 s")
+        self.proc = start_chroma(self.data, self.port)
+        return self
 
     def peak_rss_mb(self) -> float:
         """The server's peak resident set so far (VmHWM), in MB."""
@@ -107,14 +78,8 @@ class ChromaServer:
         return 0.0
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
+        if self.proc is not None:
+            stop_process(self.proc)
 
 
 @contextlib.contextmanager
@@ -175,11 +140,7 @@ def _peak_rss_mb() -> float:
 
 
 def _pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    pos = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-    return round(ordered[pos], 1)
+    return round(percentile(values, p), 1)
 
 
 def _rate(count: int, seconds: float) -> float:

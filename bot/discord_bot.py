@@ -322,8 +322,7 @@ class NewsBot(discord.Client):
         except Exception as exc:
             await self._fail(interaction, "listing sources", exc)
             return
-        for part in format_sources(records):
-            await interaction.followup.send(part, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await _send_private(interaction, format_sources(records))
 
     async def reingest_command(self, interaction: discord.Interaction) -> None:
         """Admins: sync the index with the articles folder and report what changed."""
@@ -344,8 +343,7 @@ class NewsBot(discord.Client):
             except Exception as exc:
                 await self._fail(interaction, "re-ingesting", exc)
                 return
-        for part in format_report(report):
-            await interaction.followup.send(part, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await _send_private(interaction, format_report(report))
 
     # -- errors ------------------------------------------------------------------------------
 
@@ -370,6 +368,12 @@ class NewsBot(discord.Client):
         """Event handler failures (e.g. on_message): logged with the traceback, redacted."""
         text = traceback.format_exc()
         log.error("error in %s:\n%s", event_method, redact(text, self._secrets))
+
+
+async def _send_private(interaction: discord.Interaction, parts: Iterable[str]) -> None:
+    """Follow-ups only the command's user sees (lists and reports, not answers)."""
+    for part in parts:
+        await interaction.followup.send(part, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 def _log_through_redaction(secret_values: list[str]) -> None:

@@ -98,8 +98,8 @@ class EvalReport:
                 [r.term_recall for r in answerable if not r.answer.refused] or [0.0]
             ),
             "answered": _mean([not r.answer.refused for r in answerable]),
-            "latency_p50_ms": _percentile(latencies, 50),
-            "latency_p95_ms": _percentile(latencies, 95),
+            "latency_p50_ms": percentile(latencies, 50),
+            "latency_p95_ms": percentile(latencies, 95),
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -200,9 +200,10 @@ def _mean(values: Sequence[float | bool]) -> float:
     return sum(float(v) for v in values) / len(values) if values else 0.0
 
 
-def _percentile(sorted_values: Sequence[float], pct: float) -> float:
-    """Nearest-rank percentile."""
-    if not sorted_values:
+def percentile(values: Sequence[float], pct: float) -> float:
+    """Nearest-rank percentile; 0 for no values. The benchmarks report the same way."""
+    ordered = sorted(values)
+    if not ordered:
         return 0.0
-    rank = max(1, math.ceil(pct / 100 * len(sorted_values)))
-    return sorted_values[rank - 1]
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[rank - 1]

@@ -6,74 +6,19 @@ and stopped by PID at the end, so every store test runs against both modes.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from ingest.chroma_process import free_port, start_chroma, stop_process
 from ingest.embed import MiniLMEmbeddings
 from ingest.store import Index
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def chroma_binary() -> str:
-    """The `chroma` CLI installed beside this interpreter (part of the chromadb package)."""
-    local = Path(sys.executable).parent / "chroma"
-    found = str(local) if local.exists() else shutil.which("chroma")
-    assert found, "the chroma CLI is missing: pip install chromadb"
-    return found
-
-
-def start_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
-    """Start `chroma run` and wait until its heartbeat answers."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    log = (path.parent / f"chroma-{port}.log").open("wb")
-    proc = subprocess.Popen(
-        [chroma_binary(), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, f"chroma run exited early; see {log.name}"
-        with contextlib.suppress(Exception):
-            chromadb.HttpClient(
-                host="127.0.0.1", port=port, settings=ChromaSettings(anonymized_telemetry=False)
-            ).heartbeat()
-            return proc
-        time.sleep(0.2)
-    stop_process(proc)
-    raise AssertionError("chroma run did not answer within 60 s")
-
-
-def stop_process(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 @pytest.fixture(scope="session")

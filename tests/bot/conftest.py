@@ -21,18 +21,7 @@ from bot.retrieve import Retriever
 from ingest.embed import MiniLMEmbeddings
 from ingest.store import Index, open_client
 from ingest.sync import sync_folder
-
-# Re-exported because pytest loads every conftest.py under the one module name "conftest": a
-# test module elsewhere doing `from conftest import free_port` would otherwise find this file.
-from tests.conftest import (  # noqa: F401
-    REPO,
-    SEEDS,
-    chroma_binary,
-    free_port,
-    server_client,
-    start_chroma,
-    stop_process,
-)
+from tests.conftest import REPO, SEEDS, server_client  # noqa: F401  (tests import them here)
 
 # What `newsbot ask --json` promises scripts (the issue lists these keys).
 ANSWER_KEYS = {

@@ -38,9 +38,10 @@ from bot.models import Answer
 from bot.openai_gen import ATTEMPTS, BACKOFF, MAX_RETRY_AFTER, OpenAIGenerator
 from bot.render import render_answer, render_json
 from bot.settings import Settings
+from ingest.chroma_process import free_port, stop_process
 from ingest.embed import MiniLMEmbeddings
 from ingest.store import Index, open_client
-from tests.bot.conftest import REPO, free_port, seeds_into, stop_process
+from tests.bot.conftest import REPO, seeds_into
 from tests.bot.test_answer import assert_citations_valid
 
 MARK = re.compile(r"\[(\d+)\]")

@@ -27,6 +27,7 @@ from langchain_core.embeddings import Embeddings
 from bot.answer import Answerer
 from bot.extractive import ExtractiveGenerator
 from bot.retrieve import Retriever
+from ingest.chroma_process import free_port, start_chroma, stop_process
 from ingest.embed import MiniLMEmbeddings
 from ingest.lexical import LexicalIndex
 from ingest.load import list_files, read_article
@@ -34,7 +35,7 @@ from ingest.models import Article
 from ingest.split import split_article
 from ingest.store import META_ID, Index, StoreUnavailable, collection_name, open_client
 from ingest.sync import sync_folder
-from tests.conftest import REPO, SEEDS, free_port, start_chroma, stop_process
+from tests.conftest import REPO, SEEDS
 
 QUESTION = "Who met at the White House on Monday and what did they discuss?"
 MODEL = MiniLMEmbeddings.model_id
