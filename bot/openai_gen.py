@@ -3,8 +3,8 @@
 Retries are ours, not the client's (`max_retries=0`): timeouts, connection errors, 429 and 5xx
 are retried with exponential backoff (honouring a short Retry-After), and the whole call is
 bounded, so a hung or rate-limited server costs at most a known number of seconds before the
-core falls back to the extractive answer. Other errors (401, 404, an unreadable reply) fail at
-once: retrying would not change them.
+core falls back to the extractive answer. Other errors (401, 404, an unreadable reply, and a 429
+that says the account is out of quota) fail at once: retrying would not change them.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ ATTEMPTS = 3
 BACKOFF = 0.5  # seconds before the 2nd attempt; doubled each time
 MAX_RETRY_AFTER = 4.0  # a longer Retry-After is not worth waiting for on a chat question
 MAX_TOKENS = 400
+FINAL_429_CODES = frozenset({"insufficient_quota"})  # a 429 that no wait will cure
 
 
 class OpenAIGenerator:
@@ -86,6 +87,8 @@ class OpenAIGenerator:
                 return _content(response)
             except retryable as exc:
                 last = _describe(exc)
+                if getattr(exc, "code", None) in FINAL_429_CODES:
+                    raise GeneratorFailed(last) from exc
                 log.warning("OpenAI attempt %d/%d failed: %s", attempt, self.attempts, last)
                 if attempt < self.attempts:
                     self._sleep(self._delay(attempt, exc))
@@ -127,7 +130,8 @@ def _describe(exc: Exception) -> str:
     """One line, no secrets: the status code or the kind of failure."""
     status = getattr(exc, "status_code", None)
     if status is not None:
-        return f"HTTP {status}"
+        code = getattr(exc, "code", None)
+        return f"HTTP {status} ({code})" if code in FINAL_429_CODES else f"HTTP {status}"
     return {
         "APITimeoutError": "timed out",
         "APIConnectionError": "connection failed",

@@ -226,6 +226,7 @@ class FakeOpenAICloud:
     according to `mode`:
 
     * ``"429"``: rate limited, with a ``Retry-After`` header;
+    * ``"quota"``: 429 with code ``insufficient_quota`` (the account has no credit left);
     * ``"500"``: server error;
     * ``"401"``: bad key (the error message echoes the key, as a careless server might);
     * ``"not-json"``: HTTP 200 whose body is not JSON;
@@ -301,6 +302,8 @@ class FakeOpenAICloud:
                 if mode == "429":
                     error = _error("Rate limit reached", "rate_limit_exceeded")
                     return self._send(429, error, {"Retry-After": cloud.retry_after})
+                if mode == "quota":
+                    return self._send(429, _error("You exceeded your quota", "insufficient_quota"))
                 if mode == "500":
                     return self._send(500, _error(f"server error for {key}", "server_error"))
                 if mode == "401":
@@ -410,6 +413,7 @@ def time_bound(mode: str, retry_after: float) -> float:
         ("429", ATTEMPTS, f"HTTP 429 after {ATTEMPTS} attempts"),
         ("500", ATTEMPTS, f"HTTP 500 after {ATTEMPTS} attempts"),
         ("hang", ATTEMPTS, f"timed out after {ATTEMPTS} attempts"),
+        ("quota", 1, "HTTP 429 (insufficient_quota)"),  # no wait cures an empty account
         ("401", 1, "HTTP 401"),
         ("not-json", 1, "unreadable reply (JSONDecodeError)"),
         ("wrong-shape", 1, "unreadable reply (ValueError)"),
