@@ -11,6 +11,7 @@ falls back to the extractive one with a note saying why.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from dataclasses import replace
@@ -98,9 +99,15 @@ def respond(
     if not retrieval.passages:
         return _refusal(base, started, _empty_reason(retrieval, filters))
     evidence = Evidence(question, retrieval.passages, retrieval.lexicon, context=context)
-    verdict = judge(evidence, retrieval.best_similarity)
+    verdict = judge(
+        evidence,
+        retrieval.best_similarity,
+        functools.partial(retrieval.sentence_similarities, question),
+    )
     if not verdict.answerable:
         return _refusal(base, started, verdict.reason)
+    if verdict.paraphrases:
+        evidence.keep_only(verdict.paraphrases)
     answer = _generate(base, question, evidence, generator)
     return replace(answer, answer_ms=_ms(started))
 

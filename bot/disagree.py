@@ -44,6 +44,7 @@ _NUMBER_WORDS = {
     )
 }
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_LABEL = re.compile(r"\S\s+[A-Z][a-z]*\s$")  # "... Article " before a number, not sentence-initial
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,11 +117,16 @@ def denies(text: str, evidence: Evidence) -> bool:
 
 
 def counts(text: str) -> set[float]:
-    """The quantities a sentence states, digits or words; years are dates, not counts."""
+    """The quantities a sentence states, digits or words.
+
+    Not counts: years, and a number right after a capitalised word inside the sentence, which
+    names or dates something ("Article 5", "August 18", "Boeing 737").
+    """
     found: set[float] = set()
     for m in _DIGITS.finditer(text):
         value = float(m.group().replace(",", ""))
-        if not (1900 <= value <= 2100 and "." not in m.group()):
+        year = 1900 <= value <= 2100 and "." not in m.group()
+        if not (year or _LABEL.search(text[: m.start()])):
             found.add(value)
     found.update(float(_NUMBER_WORDS[w]) for w in words(text) if w in _NUMBER_WORDS)
     return found

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -167,6 +167,12 @@ class Evidence:
                 Sentence(s.passage, s.start, s.end, s.text, s.terms, round(score, 4), coverage)
             )
         return scored
+
+    def keep_only(self, texts: Iterable[str]) -> None:
+        """Zero every sentence's score but these: the gate found the answer in their meaning,
+        and the other sentences only matched the question's words."""
+        keep = set(texts)
+        self.sentences = [s if s.text in keep else replace(s, score=0.0) for s in self.sentences]
 
     def ranked(self) -> list[Sentence]:
         """Sentences by score, the same sentence of overlapping chunks listed once."""

@@ -18,6 +18,7 @@ from bot.answer import (
     build_answerer,
     clean_question,
 )
+from bot.disagree import counts
 from bot.evaluate import load_cases
 from bot.evidence import Evidence, looks_like_instruction
 from bot.extractive import ExtractiveGenerator
@@ -25,6 +26,7 @@ from bot.generator import Draft, GeneratorFailed, GeneratorUnavailable
 from bot.local_gen import LocalGenerator
 from bot.models import Answer
 from bot.prompt import build_messages
+from bot.relevance import judge
 from bot.render import render_answer, render_json
 from bot.retrieve import Filters, Retriever
 from bot.settings import Settings
@@ -94,6 +96,52 @@ def test_refuses_what_the_articles_do_not_say(answerer: Answerer, question: str)
     assert answer.citations == []
     assert answer.text.startswith("I can't answer that from the articles")
     assert not MARK.search(answer.text)
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("How many people were killed in the Russian strikes?", "eight deaths"),
+        ("How many died in the Russian attacks?", "casualties"),
+    ],
+)
+def test_paraphrase_is_answered_from_the_sentence_that_means_it(
+    answerer: Answerer, seeds_index: Index, question: str, quoted: str
+) -> None:
+    """No word of the question is in the answering sentence; the sentence-level second opinion
+    finds it, and only sentences that passed it are quoted (not ones sharing "Russian")."""
+    answer = answerer.ask(question)
+    assert not answer.refused, answer.text
+    assert quoted in answer.text
+    assert "Article 5" not in answer.text and "Sources differ" not in answer.text
+    assert_citations_valid(answer, seeds_index)
+
+
+def test_second_opinion_is_asked_only_in_the_borderline_band(seeds_retriever: Retriever) -> None:
+    """Clear cases never pay for sentence embeddings; near misses do."""
+    asked: list[str] = []
+
+    def compare(texts: list[str]) -> list[float]:
+        asked.append(question)
+        return [0.0] * len(texts)
+
+    for question, borderline in [
+        ("What did Macron call Putin?", False),  # answerable outright
+        ("What is the recipe for banana bread?", False),  # far below the band
+        ("How many people were killed in the Russian strikes?", True),
+    ]:
+        retrieval = seeds_retriever.retrieve(question, 6)
+        evidence = Evidence(question, retrieval.passages, retrieval.lexicon)
+        verdict = judge(evidence, retrieval.best_similarity, compare)
+        assert (question in asked) == borderline
+        assert verdict.answerable == (question == "What did Macron call Putin?")
+
+
+def test_numbers_that_name_or_date_are_not_counts() -> None:
+    assert counts("Under Article 5 of the North Atlantic Treaty, an armed attack") == set()
+    assert counts("They met on August 18, 2025.") == set()
+    assert counts("Over 1,500 homes and 120 businesses lost power") == {1500.0, 120.0}
+    assert counts("Russia fired 270 drones and ten missiles") == {270.0, 10.0}
 
 
 def test_refusal_names_the_missing_name(answerer: Answerer) -> None:

@@ -72,14 +72,19 @@ def runner(data_dir: Path, cwd: Path) -> Run:
 
 
 @pytest.fixture(scope="module")
-def newsbot(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """`newsbot` over a data dir the seeds were ingested into (once for the module)."""
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A work dir whose `data/` the seeds were ingested into (once for the module)."""
     work = tmp_path_factory.mktemp("cli-ask")
-    run = runner(work / "data", work)
-    ingest = run("ingest", str(SEEDS), "--json")
+    ingest = runner(work / "data", work)("ingest", str(SEEDS), "--json")
     assert ingest.returncode == 0, ingest.stderr
     assert json.loads(ingest.stdout)["added"] == len(list(SEEDS.iterdir()))
-    return run
+    return work
+
+
+@pytest.fixture(scope="module")
+def newsbot(seeded: Path) -> Run:
+    """`newsbot` over the seeded data dir."""
+    return runner(seeded / "data", seeded)
 
 
 @pytest.fixture
@@ -283,3 +288,20 @@ def test_render_says_what_a_source_lacks() -> None:
         "      file: a.txt",
     ]
     assert blocks[2].splitlines()[:2] == ["cgtn.com — “Rain” (2025-08-19)", "      file: b.txt"]
+
+
+def test_reader_leaving_early_is_not_an_error(seeded: Path) -> None:
+    """`newsbot ask ... | head -1` with the reader gone first: no traceback, exit 141."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "ask", QUESTION],
+        cwd=seeded,
+        env=newsbot_env(seeded / "data"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the answer is printed
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=600) == 141
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
