@@ -17,7 +17,7 @@ BORDERLINE and THRESHOLD gets a second opinion: the question embedded against th
 sentences, one by one; the sentences that pass are the ones the answer may quote. Measured
 the same way: unanswerable questions reach 0.41 at most at this
 grain, the paraphrases 0.62; SENTENCE_THRESHOLD sits between. It costs one small embedding batch
-(~50-100 ms here), paid only in the borderline band.
+(~100-150 ms here), paid only in the borderline band.
 """
 
 from __future__ import annotations
