@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from ingest.store import Index
 
 log = logging.getLogger(__name__)
-FORMAT = 2  # bump when the cache layout or tokenisation changes: old caches are rebuilt
+FORMAT = 3  # bump when the cache layout or tokenisation changes: old caches are rebuilt
 STATE_FILE = "state.json"
 CHUNKS_FILE = "chunks.jsonl"
 FUZZY_MIN_RATIO = 0.7  # difflib ratio; "kiir"/"keir" and "mirz"/"merz" are 0.75
@@ -70,6 +70,25 @@ QUESTION_NOISE = wordset(
     articles source sources news story stories report reports reported explain describe know
     anything something happen happened please give list summarize summarise how many much"""
 )
+# Irregular past forms the suffix rules cannot reach: "met" must find "meeting" and "meet".
+_IRREGULAR = {
+    past: base
+    for base, forms in (
+        line.split(":")
+        for line in """meet:met hold:held take:took,taken give:gave,given
+        make:made come:came see:saw,seen speak:spoke,spoken win:won lose:lost fight:fought
+        seek:sought bring:brought begin:began,begun write:wrote,written choose:chose,chosen
+        strike:struck flee:fled fall:fell,fallen lead:led keep:kept send:sent spend:spent
+        build:built pay:paid sell:sold buy:bought think:thought feel:felt stand:stood
+        mean:meant draw:drew,drawn drive:drove,driven run:ran shoot:shot throw:threw,thrown
+        understand:understood grow:grew,grown know:knew,known freeze:froze,frozen
+        steal:stole,stolen hide:hid,hidden catch:caught teach:taught sink:sank,sunk
+        break:broke,broken forget:forgot,forgotten swear:swore,sworn wear:wore,worn
+        tear:tore,torn shake:shook,shaken withdraw:withdrew,withdrawn go:went,gone
+        tell:told say:said get:got,gotten find:found""".split()
+    )
+    for past in forms.split(",")
+}
 _WORD = re.compile(r"[^\W_]+")
 _VOWEL = re.compile(r"[aeiouy]")
 _INITIALISM = re.compile(r"\b((?:[a-z]\.){2,})")  # u.s. -> us, u.k. -> uk
@@ -89,12 +108,13 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A light English suffix stripper: plural, -ed, -ing, -ly, -al, final y/e.
+    """A light English suffix stripper: plural, -ed, -ing, -ly, -al, final y/e; common
+    irregular past forms first ("met" -> "meet", "fled" -> "flee").
 
     Deliberately crude (no dependency, microseconds per word); near misses it leaves, such as
     "injured"/"injuri", are caught by the fuzzy expansion.
     """
-    w = word
+    w = _IRREGULAR.get(word, word)
     if len(w) <= 3 or not w.isalpha():
         return w
     for suffix, repl in (("sses", "ss"), ("ies", "y"), ("ied", "y")):

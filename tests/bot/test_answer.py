@@ -144,6 +144,17 @@ def test_numbers_that_name_or_date_are_not_counts() -> None:
     assert counts("Russia fired 270 drones and ten missiles") == {270.0, 10.0}
 
 
+def test_readme_question_says_who_met_and_what_about(
+    answerer: Answerer, seeds_index: Index
+) -> None:
+    """The README's own example: "met" must weigh like "meet"/"meeting", not like a rare word
+    that drags in the one sentence saying "Trump met Putin in Alaska"."""
+    answer = answerer.ask("Who met at the White House on Monday and what did they discuss?")
+    assert "hosted" in answer.text and "Monday" in answer.text, answer.text
+    assert len(answer.citations) >= 2
+    assert_citations_valid(answer, seeds_index)
+
+
 def test_refusal_names_the_missing_name(answerer: Answerer) -> None:
     assert "Pope" in answerer.ask("What did the Pope say about the summit?").text
 

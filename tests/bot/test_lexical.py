@@ -42,6 +42,10 @@ def test_fold_strips_accents_case_and_joins_initialisms() -> None:
         ("territory", "territorial"),
         ("discussed", "discussion"),
         ("Zelensky", "zelensky"),
+        ("met", "meeting"),  # irregular past forms
+        ("held", "holds"),
+        ("fled", "fleeing"),
+        ("struck", "strikes"),
     ],
 )
 def test_stem_merges_word_forms(a: str, b: str) -> None:
