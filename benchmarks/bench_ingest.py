@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from benchmarks.corpus import write_corpus
+from benchmarks.suite import store
 from ingest.embed import MiniLMEmbeddings
 from ingest.load import list_files, read_article
 from ingest.models import Article
@@ -43,17 +44,6 @@ def corpus_texts(folder: Path, limit: int) -> tuple[list[str], list[str]]:
     return chunks[:limit], sents
 
 
-def open_store(work: Path, server: bool) -> tuple[object, object]:
-    """(client, process or None): the embedded store, or a fresh `chroma run` server."""
-    if not server:
-        return open_client(work / "store"), None
-    from ingest.chroma_process import free_port, start_chroma
-
-    port = free_port()
-    proc = start_chroma(work / "server-data", port)
-    return open_client(None, "127.0.0.1", port), proc
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
@@ -70,17 +60,14 @@ def main() -> None:
         sent_rate = raw_rate(model, sample_sents)
         chunk_rate = raw_rate(model, sample_chunks)
 
-        client, proc = open_store(work, args.server)
-        index = Index(client, model, MiniLMEmbeddings.model_id)
-        report = sync_folder(folder, index)
-        noop = sync_folder(folder, index)
-        changed = folder / "gen_00007.txt"
-        changed.write_text(changed.read_text() + "\nA late correction was added.\n")
-        one = sync_folder(folder, index)
-        if proc is not None:
-            from ingest.chroma_process import stop_process
-
-            stop_process(proc)  # type: ignore[arg-type]
+        with store("server" if args.server else "embedded", work) as server:  # stopped on errors
+            client = open_client(None, "127.0.0.1", server.port) if server else None
+            index = Index(client or open_client(work / "store"), model, MiniLMEmbeddings.model_id)
+            report = sync_folder(folder, index)
+            noop = sync_folder(folder, index)
+            changed = folder / "gen_00007.txt"
+            changed.write_text(changed.read_text() + "\nA late correction was added.\n")
+            one = sync_folder(folder, index)
 
     mode = "chroma server" if args.server else "embedded"
     print(f"store: {mode}; corpus: {args.articles} generated articles, {report.chunks} chunks")

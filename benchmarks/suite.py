@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.corpus import PLACES, TOPICS, write_corpus
-from bot.evaluate import percentile
+from bot.evaluate import load_cases, percentile
 from ingest.chroma_process import free_port, start_chroma, stop_process
 
 REPO = Path(__file__).resolve().parent.parent
@@ -118,9 +118,8 @@ def questions(size: int) -> list[dict[str, str]]:
         out.append({"question": text, "topic": topic.title(), "place": place})
         if len(out) == GENERATED_QUESTIONS:
             break
-    rows = [json.loads(line) for line in (REPO / "bot" / "evalset.jsonl").read_text().splitlines()]
-    for row in [r for r in rows if r["question"] and not r.get("unanswerable")][:EVAL_QUESTIONS]:
-        out.append({"question": row["question"], "topic": "", "place": ""})
+    answerable = [c for c in load_cases() if not c.unanswerable][:EVAL_QUESTIONS]
+    out.extend({"question": c.question, "topic": "", "place": ""} for c in answerable)
     return out
 
 

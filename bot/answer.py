@@ -22,8 +22,8 @@ from bot.evidence import Evidence
 from bot.extractive import ExtractiveGenerator, extract
 from bot.generator import Generator, GeneratorFailed, GeneratorUnavailable
 from bot.models import Answer
-from bot.relevance import judge
-from bot.retrieve import Filters, Retrieval, Retriever
+from bot.relevance import Verdict, judge
+from bot.retrieve import Filters, Retrieval, Retriever, ms_since
 from bot.verify import verify
 
 if TYPE_CHECKING:
@@ -94,10 +94,22 @@ def respond(
     filters: Filters | None = None,
 ) -> Answer:
     """The answer from passages already retrieved (eval times the two steps apart)."""
+    return judged_answer(question, retrieval, generator, context=context, filters=filters)[0]
+
+
+def judged_answer(
+    question: str,
+    retrieval: Retrieval,
+    generator: Generator,
+    *,
+    context: str | None = None,
+    filters: Filters | None = None,
+) -> tuple[Answer, Verdict | None]:
+    """`respond`, with the relevance verdict eval reports (None when nothing was retrieved)."""
     started = time.perf_counter()
     base = Answer(question=question, text="", generator=generator.name, retrieval_ms=retrieval.ms)
     if not retrieval.passages:
-        return _refusal(base, started, _empty_reason(retrieval, filters))
+        return _refusal(base, started, _empty_reason(retrieval, filters)), None
     evidence = Evidence(question, retrieval.passages, retrieval.lexicon, context=context)
     verdict = judge(
         evidence,
@@ -105,11 +117,11 @@ def respond(
         functools.partial(retrieval.sentence_similarities, question),
     )
     if not verdict.answerable:
-        return _refusal(base, started, verdict.reason)
+        return _refusal(base, started, verdict.reason), verdict
     if verdict.paraphrases:
         evidence.keep_only(verdict.paraphrases)
     answer = _generate(base, question, evidence, generator)
-    return replace(answer, answer_ms=_ms(started))
+    return replace(answer, answer_ms=ms_since(started)), verdict
 
 
 def _generate(base: Answer, question: str, evidence: Evidence, generator: Generator) -> Answer:
@@ -157,7 +169,7 @@ def _composed(base: Answer, claims: list[Claim], evidence: Evidence) -> Answer:
 
 
 def _refusal(base: Answer, started: float, reason: str) -> Answer:
-    return replace(base, text=_refusal_text(reason), refused=True, answer_ms=_ms(started))
+    return replace(base, text=_refusal_text(reason), refused=True, answer_ms=ms_since(started))
 
 
 def _refusal_text(reason: str) -> str:
@@ -174,10 +186,6 @@ def _label(generator: Generator) -> str:
     return {"openai": "The OpenAI-compatible model", "local": "The local model"}.get(
         generator.name, f"The {generator.name} generator"
     )
-
-
-def _ms(started: float) -> float:
-    return (time.perf_counter() - started) * 1000.0
 
 
 class Answerer:

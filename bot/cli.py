@@ -128,7 +128,7 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_discord(args: argparse.Namespace, settings: Settings) -> int:
     """Wire the real core into the Discord layer: it receives callables, never the settings."""
     from bot.answer import build_answerer
-    from bot.app import open_index, refresh_lexical
+    from bot.app import open_index
     from bot.discord_bot import run_discord
     from ingest.sync import sync_folder
 
@@ -139,7 +139,7 @@ def cmd_discord(args: argparse.Namespace, settings: Settings) -> int:
 
     def reingest() -> SyncReport:
         report = sync_folder(settings.articles_dir, index, on_skip=_print_skip)
-        refresh_lexical(settings, index)
+        answerer.retriever.lexical()  # built once and kept for the next question
         return report
 
     return run_discord(settings, answerer, reingest, index.articles)
@@ -198,4 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m bot.cli` runs this file as __main__; the handlers import `bot.cli`, a second
+    # copy whose CliError this copy's `except` would not catch. Run that copy's main instead.
+    from bot.cli import main as package_main
+
+    sys.exit(package_main())

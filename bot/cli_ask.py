@@ -12,18 +12,15 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, TextIO
 
+from bot.cli import EXIT_USAGE, CliError
+
 if TYPE_CHECKING:
     from bot.answer import Answerer
     from bot.retrieve import Filters
     from bot.settings import Settings
 
-EXIT_USAGE = 2
 EXIT_WORDS = {"exit", "quit", ":q"}
 MAX_K = 50
-
-
-class AskError(ValueError):
-    """Bad input for ask/eval: one line for the user, exit code 2."""
 
 
 def run_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -36,16 +33,14 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
         k = _k(args.k, settings)
         if args.question is not None:
             clean_question(args.question)  # a bad question is told before the index loads
-    except (FilterError, AskError, QuestionError) as exc:
-        return _usage(str(exc))
+    except (FilterError, QuestionError) as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
     answerer = _answerer(settings)
-    if answerer is None:
-        return 1
     if args.question is not None:
         try:
             _print_answer(answerer, args.question, filters, k, args.json)
         except QuestionError as exc:
-            return _usage(str(exc))
+            raise CliError(str(exc), EXIT_USAGE) from exc
         return 0
     return _interactive(answerer, filters, k, args.json)
 
@@ -57,11 +52,9 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     try:
         cases = load_cases(args.file)
         k = _k(args.k, settings)
-    except (EvalSetError, AskError) as exc:
-        return _usage(str(exc))
+    except EvalSetError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
     answerer = _answerer(settings)
-    if answerer is None:
-        return 1
     report = evaluate(cases, answerer.retriever, answerer.generator, k)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
@@ -70,27 +63,21 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _answerer(settings: Settings) -> Answerer | None:
+def _answerer(settings: Settings) -> Answerer:
     from bot.answer import build_answerer
     from bot.app import open_index
 
     index = open_index(settings)
     if index.count() == 0:
-        print("newsbot: error: the index is empty: run `newsbot ingest` first", file=sys.stderr)
-        return None
+        raise CliError("the index is empty: run `newsbot ingest` first")
     return build_answerer(settings, index)
 
 
 def _k(value: int | None, settings: Settings) -> int:
     k = settings.top_k if value is None else value
     if not 1 <= k <= MAX_K:
-        raise AskError(f"-k must be between 1 and {MAX_K}, not {k}")
+        raise CliError(f"-k must be between 1 and {MAX_K}, not {k}", EXIT_USAGE)
     return k
-
-
-def _usage(message: str) -> int:
-    print(f"newsbot: error: {message}", file=sys.stderr)
-    return EXIT_USAGE
 
 
 def _print_answer(

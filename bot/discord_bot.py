@@ -238,9 +238,7 @@ class NewsBot(discord.Client):
             line = one_line(redact(str(exc), self._secrets))
             return [line or "I can't answer that question."], None
         except Exception as exc:
-            ref = secrets.token_hex(3)
-            text = "".join(traceback.format_exception(exc))
-            log.error("answering failed (ref %s):\n%s", ref, redact(text, self._secrets))
+            ref = self._log_failure("answering", exc)
             line = f"Sorry, something went wrong while answering (ref {ref}). Try again later."
             return [line], None
         return render_answer(answer), follow_up_context(question, earlier)
@@ -307,22 +305,19 @@ class NewsBot(discord.Client):
             return
         await interaction.response.defer(thinking=True)
         parts, context = await self.answer(question, None)
-        sent = []
-        for part in parts:
-            msg = await interaction.followup.send(part, wait=True, allowed_mentions=NO_MENTIONS)
-            sent.append(msg)
+        sent = await _send_followups(interaction, parts)
         if context is not None:
-            self.memory.remember((m.id for m in sent if m is not None), context)
+            self.memory.remember((m.id for m in sent), context)
 
     async def sources_command(self, interaction: discord.Interaction) -> None:
         """List the articles in the index."""
         await interaction.response.defer(thinking=True, ephemeral=True)
-        try:
-            records = await asyncio.to_thread(self._sources)
+        try:  # reading and formatting every record: off the event loop
+            parts = await asyncio.to_thread(lambda: format_sources(self._sources()))
         except Exception as exc:
             await self._fail(interaction, "listing sources", exc)
             return
-        await _send_private(interaction, format_sources(records))
+        await _send_private(interaction, parts)
 
     async def reingest_command(self, interaction: discord.Interaction) -> None:
         """Admins: sync the index with the articles folder and report what changed."""
@@ -347,10 +342,15 @@ class NewsBot(discord.Client):
 
     # -- errors ------------------------------------------------------------------------------
 
-    async def _fail(self, interaction: discord.Interaction, doing: str, exc: BaseException) -> None:
+    def _log_failure(self, doing: str, exc: BaseException) -> str:
+        """Log the redacted traceback under a short random reference the user is shown."""
         ref = secrets.token_hex(3)
         text = "".join(traceback.format_exception(exc))
         log.error("%s failed (ref %s):\n%s", doing, ref, redact(text, self._secrets))
+        return ref
+
+    async def _fail(self, interaction: discord.Interaction, doing: str, exc: BaseException) -> None:
+        ref = self._log_failure(doing, exc)
         line = f"Sorry, something went wrong while {doing} (ref {ref})."
         if interaction.response.is_done():
             await interaction.followup.send(line, ephemeral=True, allowed_mentions=NO_MENTIONS)
@@ -370,10 +370,21 @@ class NewsBot(discord.Client):
         log.error("error in %s:\n%s", event_method, redact(text, self._secrets))
 
 
+async def _send_followups(
+    interaction: discord.Interaction, parts: Iterable[str], *, ephemeral: bool = False
+) -> list[discord.WebhookMessage]:
+    """Send each part as a follow-up, pinging no one; the messages, for reply tracking."""
+    return [
+        await interaction.followup.send(
+            part, wait=True, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
+        )
+        for part in parts
+    ]
+
+
 async def _send_private(interaction: discord.Interaction, parts: Iterable[str]) -> None:
     """Follow-ups only the command's user sees (lists and reports, not answers)."""
-    for part in parts:
-        await interaction.followup.send(part, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    await _send_followups(interaction, parts, ephemeral=True)
 
 
 def _log_through_redaction(secret_values: list[str]) -> None:

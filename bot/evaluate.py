@@ -17,11 +17,9 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from bot.answer import clean_question, respond
-from bot.evidence import Evidence
+from bot.answer import clean_question, judged_answer
 from bot.generator import Generator
 from bot.models import Answer
-from bot.relevance import judge
 from bot.retrieve import Retriever
 from ingest.lexical import fold
 
@@ -149,13 +147,10 @@ def evaluate(
     for case in cases:
         question = clean_question(case.question)
         retrieval = retriever.retrieve(question, k)
-        answer = respond(question, retrieval, generator)
-        evidence = Evidence(question, retrieval.passages, retrieval.lexicon)
-        verdict = judge(evidence, retrieval.best_similarity)
+        answer, verdict = judged_answer(question, retrieval, generator)
         retrieved = tuple(_name(p.file or p.article_id) for p in retrieval.passages)
-        report.results.append(
-            CaseResult(case, answer, retrieved, verdict.coverage, verdict.similarity)
-        )
+        coverage, similarity = (verdict.coverage, verdict.similarity) if verdict else (0.0, 0.0)
+        report.results.append(CaseResult(case, answer, retrieved, coverage, similarity))
     return report
 
 

@@ -198,7 +198,7 @@ class Evidence:
         for s in candidates + _adjacent_pairs(candidates, self.passages):
             if looks_like_instruction(s.text):
                 continue
-            got = _support_score(claim, s.terms, self)
+            got = self.coverage_of(s.terms, claim)
             if best is None or got > best[1] + 1e-9:
                 best = (s, got)
         if best is None:
@@ -210,13 +210,6 @@ def _same_root(a: str, b: str) -> bool:
     """'discuss'/'discussion', 'russia'/'russian': one word extends the other."""
     short, long = sorted((a, b), key=len)
     return len(short) >= 5 and long.startswith(short)
-
-
-def _support_score(claim: dict[str, float], bag: frozenset[str], evidence: Evidence) -> float:
-    total = sum(claim.values())
-    if total <= 0:
-        return 0.0
-    return sum(w * evidence.match(t, bag) for t, w in claim.items()) / total
 
 
 def _adjacent_pairs(sentences: list[Sentence], passages: Sequence[Passage]) -> list[Sentence]:

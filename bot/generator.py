@@ -37,6 +37,16 @@ class Draft:
     refused: bool = False  # the model said the passages do not answer the question
 
 
+def draft_from_reply(text: str, empty: str) -> Draft:
+    """A language model's reply as a draft: the refusal token, text, or `empty` as a failure."""
+    text = text.strip()
+    if REFUSAL_TOKEN in text:
+        return Draft(refused=True)
+    if not text:
+        raise GeneratorFailed(empty)
+    return Draft(text=text)
+
+
 class Generator(Protocol):
     """Drafts an answer to `question` from `evidence.passages` (numbered from 1)."""
 

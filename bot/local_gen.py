@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.evidence import Evidence
-from bot.generator import REFUSAL_TOKEN, Draft, GeneratorFailed, GeneratorUnavailable
-from bot.prompt import build_messages
+from bot.generator import Draft, GeneratorFailed, GeneratorUnavailable, draft_from_reply
+from bot.prompt import MAX_TOKENS, TEMPERATURE, build_messages
 
 N_CTX = 4096
-MAX_TOKENS = 400
 
 
 class LocalGenerator:
@@ -61,13 +60,9 @@ class LocalGenerator:
             model = self._load()
             try:
                 out = model.create_chat_completion(
-                    messages=messages, temperature=0.1, max_tokens=MAX_TOKENS
+                    messages=messages, temperature=TEMPERATURE, max_tokens=MAX_TOKENS
                 )
             except Exception as exc:  # context overflow, decode failure
                 raise GeneratorFailed(f"local model failed: {exc}") from exc
-        text = str(out["choices"][0]["message"].get("content") or "").strip()
-        if REFUSAL_TOKEN in text:
-            return Draft(refused=True)
-        if not text:
-            raise GeneratorFailed("the local model returned an empty answer")
-        return Draft(text=text)
+        text = str(out["choices"][0]["message"].get("content") or "")
+        return draft_from_reply(text, "the local model returned an empty answer")

@@ -16,15 +16,14 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.evidence import Evidence
-from bot.generator import REFUSAL_TOKEN, Draft, GeneratorFailed
-from bot.prompt import build_messages
+from bot.generator import Draft, GeneratorFailed, draft_from_reply
+from bot.prompt import MAX_TOKENS, TEMPERATURE, build_messages
 
 log = logging.getLogger(__name__)
 
 ATTEMPTS = 3
 BACKOFF = 0.5  # seconds before the 2nd attempt; doubled each time
 MAX_RETRY_AFTER = 4.0  # a longer Retry-After is not worth waiting for on a chat question
-MAX_TOKENS = 400
 FINAL_429_CODES = frozenset({"insufficient_quota"})  # a 429 that no wait will cure
 
 
@@ -60,12 +59,7 @@ class OpenAIGenerator:
 
     def draft(self, question: str, evidence: Evidence) -> Draft:
         messages = build_messages(question, evidence.passages)
-        text = self._complete(messages).strip()
-        if REFUSAL_TOKEN in text:
-            return Draft(refused=True)
-        if not text:
-            raise GeneratorFailed("the model returned an empty answer")
-        return Draft(text=text)
+        return draft_from_reply(self._complete(messages), "the model returned an empty answer")
 
     def _complete(self, messages: list[dict[str, str]]) -> str:
         errors = self._openai
@@ -81,7 +75,7 @@ class OpenAIGenerator:
                 response = self.client.chat.completions.create(
                     model=self.model,
                     messages=messages,  # type: ignore[arg-type]
-                    temperature=0.1,
+                    temperature=TEMPERATURE,
                     max_tokens=MAX_TOKENS,
                 )
                 return _content(response)

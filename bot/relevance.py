@@ -15,9 +15,9 @@ A paraphrase scores low on both ("How many people were killed?" against "eight d
 shared word, and the passage's other sentences dilute its similarity). So a score between
 BORDERLINE and THRESHOLD gets a second opinion: the question embedded against the best few
 sentences, one by one; the sentences that pass are the ones the answer may quote. Measured
-the same way: unanswerable questions reach 0.41 at most at this
-grain, the paraphrases 0.62; SENTENCE_THRESHOLD sits between. It costs one small embedding batch
-(~100-150 ms here), paid only in the borderline band.
+the same way: unanswerable questions reach 0.41 at most at this grain, the paraphrases 0.62;
+SENTENCE_THRESHOLD sits between. It costs one small embedding batch (~100-150 ms here), paid
+only in the borderline band.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
     from numpy.typing import NDArray
 
-    from ingest.lexical import LexChunk, LexicalIndex
+    from ingest.lexical import LexicalIndex
     from ingest.store import Index
 
 RRF_K = 60  # the constant of Cormack et al.; flattens the head of each list
@@ -176,7 +176,7 @@ class Retriever:
         filters = filters or Filters()
         mask, where, matched = _filter_plan(lexicon, filters)
         if matched == 0:
-            return Retrieval(query, [], lexicon, ms=_ms(started), matched_articles=0)
+            return Retrieval(query, [], lexicon, ms=ms_since(started), matched_articles=0)
         dense = self.index.search(query, self.candidates, where=where)
         similarity = {c.chunk_id: 1.0 - c.distance for c in dense}
         lexical = lexicon.search(query, self.candidates, mask)
@@ -194,13 +194,14 @@ class Retriever:
             lexicon,
             similarity,
             max(similarity.values(), default=0.0),
-            _ms(started),
+            ms_since(started),
             matched,
             self.index.embeddings,
         )
 
 
-def _ms(started: float) -> float:
+def ms_since(started: float) -> float:
+    """Milliseconds since a `time.perf_counter()` reading."""
     return (time.perf_counter() - started) * 1000.0
 
 
@@ -213,14 +214,16 @@ def _filter_plan(
     import numpy as np
 
     allowed = np.array([filters.allows(c.meta) for c in lexicon.chunks], dtype=bool)
-    articles = sorted({_article_id(c) for c, ok in zip(lexicon.chunks, allowed, strict=True) if ok})
+    passing = zip(lexicon.chunks, allowed, strict=True)
+    articles = sorted({article_id(c.chunk_id, c.meta) for c, ok in passing if ok})
     if not articles:
         return allowed, None, 0
     return allowed, {"article_id": {"$in": articles}}, len(articles)
 
 
-def _article_id(chunk: LexChunk) -> str:
-    return str(chunk.meta.get("article_id", chunk.chunk_id.split("#", 1)[0]))
+def article_id(chunk_id: str, meta: dict[str, Any]) -> str:
+    """The chunk's article: from its metadata, else the id's prefix (`<file>#<hash>#<n>`)."""
+    return str(meta.get("article_id", chunk_id.split("#", 1)[0]))
 
 
 def _fuse(*rankings: list[str]) -> dict[str, float]:
@@ -243,7 +246,7 @@ def _diversify(
     overflow: list[str] = []
     per: dict[str, int] = {}
     for cid in fused:
-        article = str(chunks[cid][1].get("article_id", cid.split("#", 1)[0]))
+        article = article_id(cid, chunks[cid][1])
         if per.get(article, 0) < per_article:
             per[article] = per.get(article, 0) + 1
             chosen.append(cid)
@@ -257,7 +260,7 @@ def _diversify(
 def _passage(cid: str, text: str, meta: dict[str, Any], score: float) -> Passage:
     return Passage(
         chunk_id=cid,
-        article_id=str(meta.get("article_id", cid.split("#", 1)[0])),
+        article_id=article_id(cid, meta),
         file=str(meta.get("file", "")),
         text=text,
         start=int(meta.get("start", 0)),

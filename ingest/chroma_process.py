@@ -42,24 +42,28 @@ def start_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
     """
     import httpx
 
+    from ingest.store import heartbeat
+
     path.mkdir(parents=True, exist_ok=True)
-    log = (path.parent / f"chroma-{port}.log").open("wb")
-    proc = subprocess.Popen(
-        [chroma_binary(), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    log = path.parent / f"chroma-{port}.log"
+    with log.open("wb") as out:  # the child keeps its own copy of the handle
+        command = [chroma_binary(), "run", "--path", str(path), "--host", "127.0.0.1"]
+        proc = subprocess.Popen(
+            [*command, "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"chroma run exited early; see {log.name}")
+            raise RuntimeError(f"chroma run exited early; see {log}")
         with contextlib.suppress(httpx.HTTPError):
-            httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2).raise_for_status()
+            heartbeat("127.0.0.1", port, 2.0)
             return proc
         time.sleep(0.2)
     stop_process(proc)
-    raise RuntimeError(f"chroma run did not answer within {START_TIMEOUT:.0f} s; see {log.name}")
+    raise RuntimeError(f"chroma run did not answer within {START_TIMEOUT:.0f} s; see {log}")
 
 
 def stop_process(proc: subprocess.Popen[bytes]) -> None:

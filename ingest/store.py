@@ -50,10 +50,9 @@ def open_client(
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     try:
         if host:
-            _heartbeat(host, port, timeout)  # chromadb's own first request has no timeout
+            heartbeat(host, port, timeout)  # chromadb's own first request has no timeout
             client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
             _bound_http_timeout(client, timeout)
-            client.heartbeat()
             return client
         assert path is not None
         if path.exists() and not path.is_dir():
@@ -73,7 +72,8 @@ def _timeout(seconds: float) -> Any:
     return httpx.Timeout(seconds, connect=min(CONNECT_TIMEOUT, seconds))
 
 
-def _heartbeat(host: str, port: int, timeout: float) -> None:
+def heartbeat(host: str, port: int, timeout: float) -> None:
+    """Raise an httpx error unless the Chroma server answers within `timeout` seconds."""
     import httpx
     from chromadb.api.fastapi import FastAPI
 
