@@ -249,8 +249,15 @@ class Index:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def write(self, batch: Sequence[tuple[Article, list[Chunk]]]) -> int:
-        """Replace these articles' chunks, crash-safely (see the module docstring)."""
+    def write(
+        self, batch: Sequence[tuple[Article, list[Chunk]]], stale: Sequence[str] | None = None
+    ) -> int:
+        """Replace these articles' chunks, crash-safely (see the module docstring).
+
+        `stale`: the ids of these articles' chunks that the new ones do not replace, when the
+        caller has read them (sync has); else every chunk of another version is deleted by
+        query. Either way they go before the articles are marked done.
+        """
         articles = [a for a, _ in batch]
         counts = [len(c) for _, c in batch]
         self._mark(articles, "pending", counts)
@@ -264,15 +271,18 @@ class Index:
                 embeddings=vectors[pos : pos + self._batch],
                 metadatas=[dict(c.metadata) for c in part],
             )
-        for article in articles:
-            self.chunks.delete(
-                where={
-                    "$and": [
-                        {"article_id": article.article_id},
-                        {"content_hash": {"$ne": article.content_hash}},
-                    ]
-                }
-            )
+        if stale is not None:
+            self.delete_chunks(stale)
+        else:
+            for article in articles:
+                self.chunks.delete(
+                    where={
+                        "$and": [
+                            {"article_id": article.article_id},
+                            {"content_hash": {"$ne": article.content_hash}},
+                        ]
+                    }
+                )
         self._mark(articles, "done", counts)
         return len(chunks)
 

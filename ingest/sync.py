@@ -146,16 +146,15 @@ def sync_folder(
     pending: list[tuple[Article, list[Chunk]]] = []
 
     def flush() -> None:
-        report.chunks += index.write(pending)
-        log.info("wrote %d articles", len(pending))
-        # Ids this split does not make: write() deleted the article's other versions already,
-        # a tampered store can hold more. Deleting an absent id is a no-op for Chroma.
-        extra = [
+        # Every stored id this split does not make: older versions, and anything a tampered
+        # store or an earlier splitter left under the same hash.
+        stale = [
             cid
             for article, chunks in pending
             for cid in plan.stored.get(article.article_id, set()) - {c.chunk_id for c in chunks}
         ]
-        index.delete_chunks(sorted(extra))
+        report.chunks += index.write(pending, sorted(stale))
+        log.info("wrote %d articles", len(pending))
         for article, _ in pending:
             if article.article_id in plan.known:
                 report.updated += 1
