@@ -2,12 +2,15 @@
 
 Every rule is general (the shape of boilerplate, not a list of lines from known files) and works
 on whole lines: news pages put chrome on lines of its own, and a line is also what the sentence
-splitter treats as a hard boundary. Kept lines are never rewritten, only stripped of indentation,
-so a citation still quotes the input exactly, misspellings included.
+splitter treats as a hard boundary. A hard-wrapped sentence (newswire, plain-text mail) is judged
+as one line made of its pieces, which are kept or dropped together. Kept lines are never
+rewritten, only stripped of indentation, so a citation still quotes the input exactly,
+misspellings included.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -44,10 +47,11 @@ def _ends_sentence(line: str) -> bool:
 
 
 def _is_prose(line: str) -> bool:
-    """A line that reads as article text: long, or a short complete sentence (bullets too)."""
+    """A line that reads as article text: long, a short complete sentence (bullets too), or a
+    lead that opens with a dateline."""
     body = _BULLET.sub("", line)
     words = _word_count(body)
-    return words >= 10 or (words >= 3 and _ends_sentence(body))
+    return words >= 10 or (words >= 3 and _ends_sentence(body)) or _is_dateline(body)
 
 
 @lru_cache(maxsize=4096)
@@ -134,6 +138,22 @@ _DATELINE = re.compile(
     r"^(?:last\s+updated|first\s+published|updated|published|posted|date)\b\s*(?P<colon>:)?",
     re.I,
 )
+
+
+_PLACE = r"[A-Z][\w.'’/-]*(?:\s+[A-Z][\w.'’/-]*){0,3}"  # "SALT LAKE CITY", "Fla."
+_DAY = rf"(?:(?i:{_MONTH})\s+\d{{1,2}}|\d{{1,2}}\s+(?i:{_MONTH}))\b"  # "Feb 26", "2 March"
+_AGENCY = r"\([A-Z][\w.&' -]{0,30}\)"  # "(Reuters)", "(AP)"
+_PLACE_DATELINE = re.compile(
+    rf"^{_PLACE}(?:(?:\s*,\s*{_PLACE}){{1,2}}\s*,?|\s*,)\s*{_DAY}(?:\s+{_AGENCY})?"
+    rf"\s*[-–—]{{1,2}}\s+\S"
+    rf"|^{_PLACE}(?:\s*,\s*{_PLACE}){{0,2}}\s+{_AGENCY}\s*[-–—]{{1,2}}\s+\S"
+)
+
+
+def _is_dateline(line: str) -> bool:
+    """A wire lead opening with place and date ("SALVADOR, Feb 26 - Showers continued...",
+    "KYIV (AP) — ..."): the first line of the story, however short, not a header."""
+    return bool(_PLACE_DATELINE.match(line))
 
 
 def is_byline(line: str) -> bool:
@@ -356,7 +376,7 @@ def _drop_link_blocks(lines: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(lines):
-        kind = _link_marker(lines[i])
+        kind = _link_marker(lines[i].lstrip())
         if not kind:
             out.append(lines[i])
             i += 1
@@ -368,7 +388,7 @@ def _drop_link_blocks(lines: list[str]) -> list[str]:
         while first < len(lines) and not lines[first]:
             first += 1
         stop = first
-        while stop < len(lines) and lines[stop] and _is_link_item(lines[stop]):
+        while stop < len(lines) and lines[stop] and _is_link_item(lines[stop].lstrip()):
             stop += 1
         if stop > first:
             i = stop
@@ -378,44 +398,168 @@ def _drop_link_blocks(lines: list[str]) -> list[str]:
 _TRUNCATED = re.compile(r"(?:…|\.\.\.)[\"'”’]?$")
 
 
-def _drop_teaser_runs(lines: list[str]) -> list[str]:
+def _drop_teaser_runs(paragraphs: list[list[str]]) -> list[list[str]]:
     """Remove runs of two or more lines cut off with "…": teasers for other stories.
 
     One article paragraph may trail off in an ellipsis; a run of them is a headline list.
     Blank lines between the teasers do not break the run.
     """
-    marks = [bool(line) and bool(_TRUNCATED.search(_strip_symbols(line))) for line in lines]
-    drop = [False] * len(lines)
+    marks = [bool(p[-1]) and bool(_TRUNCATED.search(_strip_symbols(p[-1]))) for p in paragraphs]
+    drop = [False] * len(paragraphs)
     run: list[int] = []
-    for i, line in enumerate([*lines, "."]):
-        if i < len(lines) and not line:
+    for i, para in enumerate([*paragraphs, ["."]]):
+        if i < len(paragraphs) and not para[0]:
             continue
-        if i < len(lines) and marks[i]:
+        if i < len(paragraphs) and marks[i]:
             run.append(i)
             continue
         if len(run) >= 2:
             for j in range(run[0], run[-1] + 1):
                 drop[j] = True
         run = []
-    return [line for line, gone in zip(lines, drop, strict=True) if not gone]
+    return [para for para, gone in zip(paragraphs, drop, strict=True) if not gone]
 
 
-def _trim_edges(lines: list[str]) -> list[str]:
+_FIGURE = re.compile(
+    r"\d|^(?:-{2,}|n\.?a\.?|nil|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|twelve|twenty|thirty|hundred|thousand)\W*$",
+    re.I,
+)  # a digit, an empty cell ("--", "n.a."), or a spelled number ("Pay May One")
+_NOTE = re.compile(r"^notes?\s*[:-]", re.I)
+_MAX_ROW_WORDS = 15
+_MAX_TABLE_GAP = 2  # label lines ("Year", "Nine mths") allowed between two rows of figures
+
+
+def _is_figure_row(line: str) -> bool:
+    """A short line where at least one word in five is a figure ("Revs 1.59 billion vs 997.1
+    mln", "Pay May One"), or a note under one: a table, which is reporting, not chrome.
+
+    A date on its own ("Aug 20, 2025") is page furniture, not a row.
+    """
+    if _NOTE.match(line):
+        return True
+    tokens = _DATEISH.sub("", line).split()
+    figures = sum(1 for token in tokens if _FIGURE.search(token))
+    return 0 < len(tokens) <= _MAX_ROW_WORDS and figures * 5 >= len(tokens)
+
+
+def _table_end(paragraphs: list[list[str]], last: int) -> int:
+    """Index of the last row of a table of figures that starts straight after (no blank line)
+    the prose at `last`, or `last`. Only after the prose: above it, figures are dates and
+    counters of the page ("Posted 2 Nov"), below it the tables of an earnings report.
+    Once started, the table may go on past a blank line (a table in sections)."""
+    end, gap = last, 0
+    for i in range(last + 1, len(paragraphs)):
+        text = " ".join(paragraphs[i])
+        if not text and end == last:
+            break
+        if _is_figure_row(text):
+            end, gap = i, 0
+            continue
+        gap += 1
+        if gap > _MAX_TABLE_GAP:
+            break
+    return end
+
+
+def _trim_edges(paragraphs: list[list[str]]) -> list[list[str]]:
     """Drop the short non-sentence lines before the first and after the last line of prose.
 
     That is where headers, section labels, the headline (kept as `Article.title`) and footer
-    menus live; short lines inside the article, such as subheadings, are kept.
+    menus live; short lines inside the article, such as subheadings, are kept, and so is a
+    table of figures that follows the prose (earnings reports are mostly tables).
     """
-    prose = [i for i, line in enumerate(lines) if line and _is_prose(line)]
+    prose = [i for i, para in enumerate(paragraphs) if para[0] and _is_prose(" ".join(para))]
     if not prose:
         return []
-    return lines[prose[0] : prose[-1] + 1]
+    return paragraphs[prose[0] : _table_end(paragraphs, prose[-1]) + 1]
+
+
+# --- hard-wrapped text -----------------------------------------------------------------------
+
+# Text is wrapped at 60-80 columns: a longer line is a paragraph of its own, and a narrower
+# "width" comes from a column of figures or labels, not from wrapped prose.
+_WRAP_WIDTHS = range(45, 121)
+_WRAP_SLACK = 3  # columns a hand-wrapped line may stop short of the width
+_WRAP_OVERRUN = 5  # ... or run past it: by a fifth of the width at most
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*[,;:.!?)\"'”’]*")
+
+
+def _runs_on(line: str, nxt: str) -> bool:
+    """`nxt` carries on the unfinished sentence of `line`: it starts with a lower-case word
+    (not a link such as "https://..." or "cgtn.com")."""
+    first = nxt.split(maxsplit=1)[0] if nxt else ""
+    return (
+        bool(line)
+        and first[:1].islower()
+        and bool(_WORD.fullmatch(first))
+        and not _ends_sentence(line)
+    )
+
+
+def _wrap_width(lines: list[str]) -> int:
+    """The column a hard-wrapped text was wrapped at (its longest line that runs on into the
+    next), or 0 when the text does not look hard-wrapped."""
+    widths = [
+        len(line) for line, nxt in itertools.pairwise(lines) if _runs_on(line.strip(), nxt.strip())
+    ]
+    width = max(widths, default=0)
+    return width if width in _WRAP_WIDTHS else 0
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _continues(line: str, nxt: str, width: int) -> bool:
+    """`line` was wrapped into `nxt`: `nxt` starts in lower case, or `line` stops mid-sentence
+    at the wrap width, where the first word of `nxt` would not have fitted.
+
+    Not when `nxt` is indented deeper (an indent opens a paragraph, or a sign-off) or `line`
+    is far longer than the width (a paragraph or caption of its own, never wrapped).
+    """
+    if not line or not nxt:
+        return False
+    if _runs_on(line.strip(), nxt.strip()):
+        return True
+    return (
+        width > 0
+        and not _ends_sentence(line)
+        and _indent(nxt) <= _indent(line)
+        and width - _WRAP_SLACK < len(line) + 1 + len(nxt.split()[0])
+        and len(line) <= width + width // _WRAP_OVERRUN
+    )
+
+
+def _paragraphs(lines: list[str]) -> list[list[str]]:
+    """Lines grouped into the logical lines they were wrapped from, stripped of indentation; a
+    blank line stays alone.
+
+    Newswires and plain-text mail break sentences at a fixed width, and each piece on its own
+    can look like a heading, a label or a button ("Share adjusted for..."); the rules judge the
+    whole sentence instead.
+    """
+    width = _wrap_width(lines)
+    paragraphs: list[list[str]] = []
+    previous = ""
+    for line in lines:
+        if paragraphs and _continues(previous, line, width):
+            paragraphs[-1].append(line.strip())
+        else:
+            paragraphs.append([line.strip()])
+        previous = line
+    return paragraphs
 
 
 def _normalise(text: str) -> list[str]:
-    """Lines stripped of indentation and trailing space; "\\r\\n" and "\\r" become "\\n"."""
+    """Lines without trailing space, tabs expanded; "\\r\\n" and "\\r" become "\\n".
+
+    Indentation stays until the lines are grouped into paragraphs: it marks where a wrapped
+    paragraph starts."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
-    return [line.strip() for line in text.split("\n")]
+    return [line.rstrip().expandtabs() for line in text.split("\n")]
 
 
 def _join(lines: list[str]) -> str:
@@ -430,14 +574,12 @@ def _join(lines: list[str]) -> str:
 
 
 def clean_text(text: str) -> str:
-    """The article body without boilerplate: prose lines kept verbatim, one blank between
-    paragraphs. Idempotent: cleaning clean text changes nothing."""
+    """The article body without boilerplate: prose kept verbatim, a hard-wrapped paragraph
+    joined into one line (a sentence must not end at the wire's line width: answers quote
+    sentences), one blank between paragraphs. Idempotent: cleaning clean text changes nothing."""
     lines = _drop_link_blocks(_normalise(text))
     script = main_script(lines)
-    lines = [
-        line
-        for line in lines
-        if not line or not (is_boilerplate(line) or _is_foreign(line, script))
-    ]
-    lines = _drop_teaser_runs(lines)
-    return _join(_trim_edges(lines))
+    lines = [line for line in lines if not line or not _is_foreign(line, script)]
+    paragraphs = [para for para in _paragraphs(lines) if not is_boilerplate(" ".join(para))]
+    paragraphs = _trim_edges(_drop_teaser_runs(paragraphs))
+    return _join([" ".join(para) for para in paragraphs])

@@ -22,6 +22,8 @@ from ingest.sentences import sentences
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
 MAX_BYTES = 5 * 1024 * 1024
+# Bump when loading, cleaning or splitting changes what an article's chunks hold.
+PIPELINE = "text-2"
 TITLE_CHARS = 100
 
 _MAGIC = {
@@ -77,8 +79,10 @@ def list_files(folder: Path) -> list[Path]:
 
 
 def file_hash(data: bytes) -> str:
-    """sha256 of the raw bytes: a file whose bytes did not change is not processed again."""
-    return hashlib.sha256(data).hexdigest()
+    """sha256 of the raw bytes and the text pipeline's version: a file whose bytes did not
+    change is not processed again, unless the way files are read, cleaned or split changed
+    (then every article is redone once, so nothing stale stays in the index)."""
+    return hashlib.sha256(PIPELINE.encode() + b"\0" + data).hexdigest()
 
 
 def _size(n: int) -> str:
@@ -186,7 +190,7 @@ def _parse(raw: str, suffix: str) -> tuple[str, _Meta]:
         heading = re.search(r"^#[ \t]+(.+?)[ \t#]*$", body, re.M)
         meta = _Meta(
             _first(front, "title") or (heading.group(1) if heading else ""),
-            _host(_first(front, "outlet", "source", "site", "site_name", "publisher")),
+            _outlet_name(_first(front, "outlet", "source", "site", "site_name", "publisher")),
             _iso_date(_first(front, "date", "published", "published_at", "pubdate")),
             _article_url(_first(front, "url", "link", "canonical", "canonical_url")),
         )
@@ -209,8 +213,16 @@ def _front_matter(raw: str) -> tuple[dict[str, str], str]:
     for line in match.group(1).splitlines():
         key, sep, value = line.partition(":")
         if sep and key.strip() and not key.startswith((" ", "\t", "-", "#")):
-            fields[key.strip().lower()] = value.strip().strip("\"'")
+            fields[key.strip().lower()] = _unquote(value.strip())
     return fields, raw[match.end() :]
+
+
+def _unquote(value: str) -> str:
+    """`value` without one pair of matching YAML quotes: "'Tis" and 'x"' keep their own."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        inner = value[1:-1]
+        return inner.replace("''", "'") if value[0] == "'" else inner
+    return value
 
 
 def _first(fields: dict[str, str], *keys: str) -> str:
@@ -283,6 +295,29 @@ def _host(value: str) -> str:
     return host.removeprefix("www.")
 
 
+_MAX_NAME_WORDS = 4  # "The New York Times"; more words read as a sentence, not a name
+# Markup, links, paths and file names; one slash may join two names ("AP/Reuters").
+_NOT_A_NAME = re.compile(r"[\[\]{}<>|\\@=]|://|^/|/.*/|^\S+\.[a-z0-9]{2,5}$", re.I)
+_PLACEHOLDERS = {"none", "null", "nil", "n/a", "na", "unknown", "tbd", "-", "--"}
+
+
+def _outlet_name(value: str) -> str:
+    """The outlet `value` names: its domain when it is a URL or domain ("www.x.com/a" ->
+    "x.com"), else a plain name as written ("Reuters", "Coastal Herald"); "" for junk (a link
+    or file name that is no domain, a placeholder, a sentence)."""
+    value = " ".join(value.split())
+    if host := _host(value):
+        return host
+    if (
+        len(value.split()) > _MAX_NAME_WORDS
+        or value.lower() in _PLACEHOLDERS
+        or not any(ch.isalpha() for ch in value)
+        or _NOT_A_NAME.search(value)
+    ):
+        return ""
+    return value
+
+
 def _article_url(url: str) -> str:
     """`url` when it can be the article's own address: http(s) and not an image file."""
     url = url.strip()
@@ -320,12 +355,8 @@ def _outlet(lines: list[str], urls: list[str]) -> str:
                     return host
     for line in lines:
         source = _SOURCE_LINE.match(line)
-        if source:
-            name = source.group("name").strip()
-            if host := _host(name):
-                return host
-            if len(name.split()) <= 4 and "://" not in name:
-                return name
+        if source and (name := _outlet_name(source.group("name"))):
+            return name
     for line in lines:
         if " " not in line and (host := _host(line)):
             return host

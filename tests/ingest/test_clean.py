@@ -300,6 +300,96 @@ def test_clean_is_idempotent_on_written_articles() -> None:
     assert clean_text(once) == once
 
 
+# --- hard-wrapped wire text ------------------------------------------------------------------
+
+# A wire story as the wire sent it: wrapped near 60 columns, paragraphs indented, a sign-off.
+WIRE = [
+    "PORTLAND, Maine, March 4 - Harbor Fisheries Corp",
+    "said its board approved the purchase of two trawlers from",
+    "Atlantic Marine Ltd for about 12 mln dlrs, to be paid in cash.",
+    "    The company said the boats would be delivered in May and",
+    "would raise its catch capacity by about a third.",
+    "    Share data restated for two-for-one stock split in",
+    "February 1986.",
+    "    Harbor Fisheries said the purchase would add to earnings",
+    "in the second half, its president told the Portland Press",
+    "Herald.",
+]
+SIGN_OFF = " Reuter"
+
+
+def test_wrapped_wire_story_keeps_every_line_but_the_sign_off() -> None:
+    """The short dateline line, a wrapped line that starts with "Share" and the one-word end
+    of the last sentence are pieces of sentences, not a header, a button and a footer."""
+    cleaned = clean_text("\n".join([*WIRE, SIGN_OFF]))
+    assert lines_of(cleaned) == [line.strip() for line in WIRE]
+
+
+def test_headline_above_a_wrapped_lead_is_still_trimmed() -> None:
+    text = "\n".join(["Harbor Fisheries buys two trawlers", *WIRE, SIGN_OFF])
+    assert lines_of(clean_text(text)) == [line.strip() for line in WIRE]
+
+
+def test_wrapped_notice_is_judged_as_one_line() -> None:
+    """Both halves of a wrapped copyright notice go, though the second reads as a sentence."""
+    notice = [
+        "Copyright 1987 Harbor Wire Service. All rights reserved. No",
+        "part of this story may be reproduced without permission.",
+    ]
+    cleaned = clean_text("\n".join([*WIRE, *notice]))
+    assert lines_of(cleaned) == [line.strip() for line in WIRE]
+
+
+EARNINGS = [
+    "HARTFORD, Conn., March 4 - Shr 41 cts vs 33 cts",
+    "    Net 2,150,000 vs 1,730,000",
+    "    Revs 48.6 mln vs 41.2 mln",
+    "    Year",
+    "    Shr 1.52 dlrs vs 1.20 dlrs",
+    "    Net 7,980,000 vs 6,310,000",
+    "    Note: 1985 restated for an accounting change",
+]
+
+
+def test_earnings_table_after_a_dateline_is_kept() -> None:
+    """An earnings report is a dateline and a table of figures: all of it is what people ask
+    about, down to the note; only the sign-off goes."""
+    cleaned = clean_text("\n".join([*EARNINGS, SIGN_OFF]))
+    assert lines_of(cleaned) == [line.strip() for line in EARNINGS]
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "LONDON, 4 March - Shr 12.1p vs 10.4p",
+        "KYIV, Ukraine (AP) — Sales rose 3 pct",
+        "NEW YORK, Aug 20 (Reuters) - Net up 5 pct",
+        "RICHMOND, Va. Feb 26 - Qtly div five cts vs five cts prior",
+    ],
+)
+def test_a_short_dateline_lead_is_prose(dateline: str) -> None:
+    rows = ["Pay April One", "Record March 20"]
+    assert lines_of(clean_text("\n".join([dateline, *rows, SIGN_OFF]))) == [dateline, *rows]
+
+
+def test_figures_are_no_table_above_the_story_or_after_a_blank_line() -> None:
+    """Dates above the story and a page counter below it, apart, are page furniture."""
+    text = "\n".join(["Posted 2 Nov 10:30", P1, P2, "", "Page 1 of 3"])
+    assert lines_of(clean_text(text)) == [P1, P2]
+
+
+def test_long_unwrapped_lines_are_not_joined_to_a_lower_case_link() -> None:
+    text = "\n".join([P1, P2, "https://valleynews.example/2024/06/02/floods.jpg"])
+    assert lines_of(clean_text(text)) == [P1, P2]
+
+
+def test_clean_is_idempotent_on_wire_text() -> None:
+    for text in ("\n".join([*WIRE, SIGN_OFF]), "\n".join([*EARNINGS, SIGN_OFF])):
+        once = clean_text(text)
+        assert once
+        assert clean_text(once) == once
+
+
 @pytest.mark.parametrize(
     ("line", "expected"),
     [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import ingest.load
-from ingest.load import file_hash, list_files, read_article
+from ingest.load import PIPELINE, file_hash, list_files, read_article
 from ingest.models import Article, Skipped
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -65,8 +65,8 @@ def test_list_files_recursive_sorted_without_hidden_or_other_suffixes(tmp_path: 
     assert names == ["a.md", "b.txt", "sub/c.html", "sub/deeper/d.HTM"]
 
 
-def test_file_hash_is_sha256_of_the_bytes() -> None:
-    assert file_hash(b"abc") == hashlib.sha256(b"abc").hexdigest()
+def test_file_hash_is_sha256_of_the_pipeline_and_the_bytes() -> None:
+    assert file_hash(b"abc") == hashlib.sha256(PIPELINE.encode() + b"\0abc").hexdigest()
     assert file_hash(b"abc") != file_hash(b"abd")
 
 
@@ -77,7 +77,7 @@ def test_seed_000_metadata_from_headline_and_byline() -> None:
     path = next(SEEDS.glob("000_*.txt"))
     article = load(path, SEEDS)
     assert article.article_id == article.file == path.name
-    assert article.content_hash == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert article.content_hash == file_hash(path.read_bytes())
     assert article.title == "Likelihood increases of Russia-Ukraine meeting"
     assert article.outlet == "chinadaily.com.cn"
     assert article.published == "2025-08-20"
@@ -210,6 +210,52 @@ def test_markdown_heading_is_the_title_without_front_matter(tmp_path: Path) -> N
     article = load(write(tmp_path, "n.md", f"# Harbour reopens\n\n{PROSE}\n"), tmp_path)
     assert article.title == "Harbour reopens"
     assert article.text == PROSE
+
+
+def front_matter(**fields: str) -> str:
+    header = "\n".join(f"{key}: {value}" for key, value in fields.items())
+    return f"---\n{header}\n---\n\n{PROSE}\n"
+
+
+@pytest.mark.parametrize(
+    ("outlet", "expected"),
+    [
+        ("Reuters", "Reuters"),
+        ('"The Coastal Herald"', "The Coastal Herald"),
+        ("AP/Reuters", "AP/Reuters"),
+        ("https://www.reuters.com/world/", "reuters.com"),
+        ("www.townnews.example", "townnews.example"),
+        ("photo.jpg", ""),
+        ("https://", ""),
+        ("N/A", ""),
+        ("{{ site.name }}", ""),
+        ("2024", ""),
+        ("Read the full story on our website today", ""),
+    ],
+)
+def test_front_matter_outlet_is_a_domain_or_a_plain_name(
+    tmp_path: Path, outlet: str, expected: str
+) -> None:
+    """A plain name is kept as written, a URL or domain as its host; junk is no outlet."""
+    article = load(write(tmp_path, "n.md", front_matter(title="Harbour", outlet=outlet)), tmp_path)
+    assert article.outlet == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ('"\'Tis the season for storms"', "'Tis the season for storms"),
+        ("'\"Back in business\", says harbour master'", '"Back in business", says harbour master'),
+        ("'Harbour''s north wall holds'", "Harbour's north wall holds"),
+        ("Harbour reopens", "Harbour reopens"),
+        ('"Unclosed quote', '"Unclosed quote'),
+    ],
+)
+def test_front_matter_value_loses_one_pair_of_quotes(
+    tmp_path: Path, title: str, expected: str
+) -> None:
+    article = load(write(tmp_path, "n.md", front_matter(title=title)), tmp_path)
+    assert article.title == expected
 
 
 HTML = f"""<!doctype html>
