@@ -9,30 +9,44 @@ is left.
 Filters: `source` is a case-insensitive substring of the outlet or the file path; `since` and
 `until` compare the article's published date. An article without a date is left out whenever a
 date filter is given: nothing shows that it falls in the range.
+
+Outlets named in the question ("What did CGTN report?", see `bot/outlets.py`) leave the query
+and favour that outlet's articles: both searches run once more over its articles alone, and the
+two extra rankings join the fusion, so its best passages lead while other outlets still fill the
+remaining slots (a boost, not a filter: "according to X" may be asked of an X that says little).
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.models import Passage
+from bot.outlets import Outlets
 
 if TYPE_CHECKING:
     import numpy as np
     from langchain_core.embeddings import Embeddings
     from numpy.typing import NDArray
 
-    from ingest.lexical import LexicalIndex
-    from ingest.store import Index
+    from ingest.lexical import LexChunk, LexicalIndex
+    from ingest.store import Index, StoredChunk
 
 RRF_K = 60  # the constant of Cormack et al.; flattens the head of each list
 CANDIDATES = 40  # taken from each ranking before fusion
 PER_ARTICLE = 2
+COMMON_SHARE = 0.01  # an outlet's one-word name found in more of the other outlets' chunks
+# than this share (or than COMMON_MIN) is an everyday word ("time", "post")
+COMMON_MIN = 2
+# Numbers after the question mark are stray keys ("What did Trump say? 1"): the lexical side
+# drops them in `question_terms`, the dense side must not embed them either.
+_STRAY_TAIL = re.compile(r"\?[\s\d.,;:!?-]*$")
 
 
 class FilterError(ValueError):
@@ -115,6 +129,7 @@ class Retrieval:
     ms: float = 0.0
     matched_articles: int = -1  # articles the filters allowed; -1 when no filter was given
     embeddings: Embeddings | None = None  # the model behind `similarity`
+    outlets_asked: tuple[str, ...] = ()  # outlets the question names, as stored ("cgtn.com")
 
     def sentence_similarities(self, question: str, sentences: list[str]) -> list[float]:
         """Cosine of the question with each sentence, in the index's embedding space.
@@ -152,6 +167,7 @@ class Retriever:
         self.candidates = candidates
         self.per_article = per_article
         self._lexical: LexicalIndex | None = None
+        self._outlets: tuple[LexicalIndex, Outlets] | None = None
         self._lock = threading.Lock()
 
     def lexical(self) -> LexicalIndex:
@@ -166,6 +182,13 @@ class Retriever:
                 self._lexical = current
             return current
 
+    def outlets(self, lexicon: LexicalIndex) -> Outlets:
+        """The outlets of the lexicon's chunks, gathered once per index generation."""
+        with self._lock:
+            if self._outlets is None or self._outlets[0] is not lexicon:
+                self._outlets = (lexicon, _outlets_of(lexicon))
+            return self._outlets[1]
+
     def search(self, query: str, k: int, filters: Filters | None = None) -> list[Passage]:
         return self.retrieve(query, k, filters).passages
 
@@ -177,10 +200,18 @@ class Retriever:
         mask, where, matched = _filter_plan(lexicon, filters)
         if matched == 0:
             return Retrieval(query, [], lexicon, ms=ms_since(started), matched_articles=0)
-        dense = self.index.search(query, self.candidates, where=where)
+        mention = self.outlets(lexicon).find(query)
+        text = _STRAY_TAIL.sub("?", mention.rest if mention.outlets else query)
+        dense, lexical = self._both(text, lexicon, mask, where)
+        rankings = [[c.chunk_id for c in dense], [c.chunk_id for c, _ in lexical]]
+        if mention.outlets:
+            o_mask, o_where, o_matched = _filter_plan(lexicon, filters, mention.outlets)
+            if o_matched:
+                o_dense, o_lexical = self._both(text, lexicon, o_mask, o_where)
+                rankings += [[c.chunk_id for c in o_dense], [c.chunk_id for c, _ in o_lexical]]
+                dense, lexical = dense + o_dense, lexical + o_lexical
+        fused = _fuse(*rankings)
         similarity = {c.chunk_id: 1.0 - c.distance for c in dense}
-        lexical = lexicon.search(query, self.candidates, mask)
-        fused = _fuse([c.chunk_id for c in dense], [c.chunk_id for c, _ in lexical])
         chunks: dict[str, tuple[str, dict[str, Any]]] = {
             c.chunk_id: (c.text, c.metadata) for c in dense
         }
@@ -197,7 +228,34 @@ class Retriever:
             ms_since(started),
             matched,
             self.index.embeddings,
+            mention.outlets,
         )
+
+    def _both(
+        self,
+        text: str,
+        lexicon: LexicalIndex,
+        mask: NDArray[np.bool_] | None,
+        where: dict[str, Any] | None,
+    ) -> tuple[list[StoredChunk], list[tuple[LexChunk, float]]]:
+        """The dense and the lexical candidates for `text` within one filter plan."""
+        dense = self.index.search(text, self.candidates, where=where)
+        return dense, lexicon.search(text, self.candidates, mask)
+
+
+def _outlets_of(lexicon: LexicalIndex) -> Outlets:
+    """The index's outlets; a one-word name the other outlets' chunks use as an everyday word
+    ("time", "post") counts only when the question capitalises it."""
+    from ingest.lexical import stem
+
+    per_outlet = Counter(str(c.meta.get("outlet", "")) for c in lexicon.chunks)
+    per_outlet.pop("", None)
+    limit = max(COMMON_MIN, COMMON_SHARE * len(lexicon))
+
+    def common(alias: str, outlet: str) -> bool:
+        return lexicon.df(stem(alias)) - per_outlet[outlet] > limit
+
+    return Outlets(per_outlet, common)
 
 
 def ms_since(started: float) -> float:
@@ -206,14 +264,21 @@ def ms_since(started: float) -> float:
 
 
 def _filter_plan(
-    lexicon: LexicalIndex, filters: Filters
+    lexicon: LexicalIndex, filters: Filters, outlets: tuple[str, ...] = ()
 ) -> tuple[NDArray[np.bool_] | None, dict[str, Any] | None, int]:
-    """A chunk mask for BM25, a Chroma `where` for the dense side, and how many articles pass."""
-    if not filters.active:
+    """A chunk mask for BM25, a Chroma `where` for the dense side, and how many articles pass
+    (the filters, and when `outlets` are given, one of those outlets)."""
+    if not filters.active and not outlets:
         return None, None, -1
     import numpy as np
 
-    allowed = np.array([filters.allows(c.meta) for c in lexicon.chunks], dtype=bool)
+    allowed = np.array(
+        [
+            filters.allows(c.meta) and (not outlets or c.meta.get("outlet") in outlets)
+            for c in lexicon.chunks
+        ],
+        dtype=bool,
+    )
     passing = zip(lexicon.chunks, allowed, strict=True)
     articles = sorted({article_id(c.chunk_id, c.meta) for c, ok in passing if ok})
     if not articles:

@@ -153,3 +153,59 @@ def test_retriever_follows_a_new_generation(
     index.write([(article, split_article(article))])
     index.bump_generation()
     assert retriever.search("Quetzalcoatl", 6)[0].file == "new.txt"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What's the $90bn about?", "What's the $90 billion about?", "What is the 90bn for?"],
+)
+def test_amount_spellings_find_the_same_passage(seeds_retriever: Retriever, question: str) -> None:
+    top = seeds_retriever.search(question, 6)[0]
+    assert top.file == S003 and "$90 billion" in top.text, question
+
+
+@pytest.mark.parametrize(
+    ("question", "outlet", "file"),
+    [
+        ("What did CGTN report about the meeting?", "cgtn.com", S004),
+        ("what did cgtn say?", "cgtn.com", S004),
+        ("According to China Daily, what are the chances of a meeting?", "chinadaily.com.cn", S000),
+        ("What is Al Jazeera's take on the summit?", "aljazeera.com", S001),
+    ],
+)
+def test_outlet_named_in_the_question_leads(
+    seeds_retriever: Retriever, question: str, outlet: str, file: str
+) -> None:
+    result = seeds_retriever.retrieve(question, 6)
+    assert result.outlets_asked == (outlet,)
+    assert [p.outlet for p in result.passages[:2]] == [outlet, outlet]
+    assert result.passages[0].file == file
+    # a boost, not a filter: the other outlets still fill the remaining slots
+    assert len({p.file for p in result.passages}) > 1
+
+
+def test_outlet_words_are_not_content_words(seeds_retriever: Retriever) -> None:
+    """Without the boost, "CGTN" would pull whichever chunk prints the name; with it, the
+    question reads as "what did they report about the meeting", asked of CGTN's article."""
+    asked = seeds_retriever.retrieve("What did CGTN report about the meeting?", 6)
+    plain = seeds_retriever.retrieve("What was reported about the meeting?", 6)
+    assert plain.outlets_asked == ()
+    assert asked.passages[0].outlet == "cgtn.com" != plain.passages[0].outlet
+
+
+def test_outlet_boost_respects_filters(seeds_retriever: Retriever) -> None:
+    result = seeds_retriever.retrieve(
+        "What did CGTN report about the meeting?", 6, Filters.parse(source="003_")
+    )
+    assert result.outlets_asked == ("cgtn.com",)
+    assert result.passages and {p.file for p in result.passages} == {S003}
+
+
+@pytest.mark.parametrize("noise", [" 1", " 12", "  3 ", " 1500"])
+def test_stray_number_after_the_question_changes_nothing(
+    seeds_retriever: Retriever, noise: str
+) -> None:
+    clean = seeds_retriever.retrieve("What did Trump say?", 6)
+    stray = seeds_retriever.retrieve("What did Trump say?" + noise, 6)
+    assert [p.chunk_id for p in stray.passages] == [p.chunk_id for p in clean.passages]
+    assert stray.best_similarity == pytest.approx(clean.best_similarity)
