@@ -13,6 +13,8 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from bot.compose import publisher
+
 if TYPE_CHECKING:
     from bot.models import Answer, Citation
     from ingest.report import SyncReport
@@ -159,18 +161,25 @@ def _code(text: str) -> str:
     return "`" + _shorten(text, 120).replace("`", "'") + "`"
 
 
+def _names(outlet: str, url: str, title: str) -> list[str]:
+    """How a source is named: its outlet (else its site's domain) and its title, whichever it
+    has. Never its file name, which means nothing to a reader in Discord."""
+    fields = []
+    if name := publisher(outlet, url):
+        fields.append(_escape(_shorten(name, OUTLET_CAP)))
+    if title.strip():
+        fields.append(f"*{_escape(_shorten(title, TITLE_CAP))}*")
+    return fields or ["untitled article"]
+
+
 def format_citation(citation: Citation) -> str:
     """One source entry, two lines: `[n] outlet · title · date · <url>` and the short quote."""
-    fields = [_escape(_shorten(citation.outlet or citation.file or "source", OUTLET_CAP))]
-    if citation.title:
-        fields.append(f"*{_escape(_shorten(citation.title, TITLE_CAP))}*")
+    fields = _names(citation.outlet, citation.url, citation.title)
     if citation.published:
         fields.append(_escape(_shorten(citation.published, 40)))
     url = citation.url.strip()
     if url and len(url) <= URL_CAP and not _WS.search(url) and not {"<", ">"} & set(url):
         fields.append(f"<{url}>")
-    elif citation.file:
-        fields.append(_code(citation.file))
     entry = f"**[{citation.n}]** " + " · ".join(fields)
     if citation.quote.strip():
         entry += f"\n> “{_escape(_shorten(citation.quote, QUOTE_CAP))}”"
@@ -225,11 +234,7 @@ def format_sources(records: Sequence[Record], limit: int = MESSAGE_LIMIT) -> lis
         return ["Nothing is indexed yet. An admin can run `/reingest`."]
     lines = [f"**{len(done)} article{'s' if len(done) != 1 else ''} indexed**"]
     for record in sorted(records, key=lambda r: r.article_id):
-        fields = [_code(record.article_id)]
-        if record.outlet:
-            fields.append(_escape(_shorten(record.outlet, OUTLET_CAP)))
-        if record.title:
-            fields.append(f"*{_escape(_shorten(record.title, TITLE_CAP))}*")
+        fields = _names(record.outlet, record.url, record.title)
         if record.published:
             fields.append(_escape(_shorten(record.published, 40)))
         fields.append(f"{record.chunks} chunk{'s' if record.chunks != 1 else ''}")

@@ -8,16 +8,18 @@ from __future__ import annotations
 import json
 import textwrap
 
+from bot.compose import publisher
 from bot.models import Answer, Citation
 
 WIDTH = 100
 
 
 def render_answer(answer: Answer, width: int = WIDTH) -> str:
-    """Answer text, an optional note, then 'Sources:' with outlet, title, date, file, quote.
+    """Answer text, an optional note, then 'Sources:' with outlet, title, date, link, quote.
 
-    Every source shows all four; a missing outlet, title or date reads "outlet unknown",
-    "untitled" or "date unknown" rather than vanishing."""
+    Every source shows outlet, title and date; a missing one reads "outlet unknown", "untitled"
+    or "date unknown" rather than vanishing. The outlet is the site's domain when only the URL
+    names it. A file name is no name for a reader and is not shown (`--json` keeps it)."""
     lines = [textwrap.fill(answer.text, width) if answer.text else ""]
     if answer.note:
         lines += ["", textwrap.fill(f"Note: {answer.note}", width)]
@@ -30,10 +32,10 @@ def render_answer(answer: Answer, width: int = WIDTH) -> str:
 
 def _source_lines(c: Citation, width: int) -> list[str]:
     """Outlet, title and date always shown: a missing one is said to be unknown, not hidden."""
-    outlet = c.outlet or "outlet unknown"
+    outlet = publisher(c.outlet, c.url) or "outlet unknown"
     title = f"“{c.title}”" if c.title else "untitled"
     date = c.published or "date unknown"
-    lines = [f"  [{c.n}] {outlet} — {title} ({date})", f"      file: {c.file}"]
+    lines = [f"  [{c.n}] {outlet} — {title} ({date})"]
     if c.url:
         lines.append(f"      url: {c.url}")
     quote = textwrap.fill(

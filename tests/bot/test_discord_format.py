@@ -256,9 +256,20 @@ def test_render_answer_layout() -> None:
         "**[1]** Reuters · *Leaders meet in Washington* · 2025-08-18 · "
         "<https://example.com/story-1>\n"
         "> “Macron said Europe would provide security guarantees.”\n"
-        "**[2]** Reuters · 2025-08-18 · `seeds/002_story.txt`\n"
+        "**[2]** Reuters · 2025-08-18\n"
         "> “Macron said Europe would provide security guarantees.”"
     )
+
+
+def test_a_source_is_named_by_outlet_domain_or_title_never_its_file() -> None:
+    by_domain = format_citation(citation(1, outlet="", url="https://www.aljazeera.com/news/x"))
+    assert by_domain.startswith("**[1]** aljazeera.com · *Leaders meet in Washington* · ")
+    by_title = format_citation(citation(2, outlet="", url=""))
+    assert by_title.startswith("**[2]** *Leaders meet in Washington* · 2025-08-18\n")
+    bare = format_citation(citation(3, outlet="", url="", title="", published=""))
+    assert bare.startswith("**[3]** untitled article\n")
+    for entry in (by_domain, by_title, bare):
+        assert "story" not in entry and ".txt" not in entry
 
 
 def test_long_answer_splits_before_sources_and_between_entries() -> None:
@@ -301,28 +312,30 @@ def test_parse_question_needs_the_prefix() -> None:
     assert parse_question(f"> **Q:** What about @{ZWSP}here?\nbody") == "What about @here?"
 
 
-def record(article_id: str, state: str = "done", chunks: int = 3) -> Record:
+def record(article_id: str, state: str = "done", chunks: int = 3, title: str = "") -> Record:
     return Record(
         article_id=article_id,
         content_hash="h",
         state=state,
         chunks=chunks,
         file=article_id,
-        title="A <@1> title",
+        title=title or f"A <@1> title {article_id[:4]}",
         outlet="AP",
         published="2025-08-18",
     )
 
 
 def test_format_sources_lists_every_article_within_limits() -> None:
-    records = [record(f"{i:04}_article.txt") for i in range(300)] + [record("zz.txt", "pending")]
+    records = [record(f"{i:04}_article.txt") for i in range(300)]
+    records.append(record("zz.txt", "pending", title="A <@1> title"))
     messages = format_sources(records)
     assert len(messages) > 1
     assert all(len(m) <= MESSAGE_LIMIT for m in messages)
     text = "".join(messages)
     assert text.startswith("**300 articles indexed**\n")
-    assert all(f"`{i:04}_article.txt`" in text for i in range(300))
-    assert "`zz.txt` · AP · *A <@\u200b1> title* · 2025-08-18 · 3 chunks (not finished" in text
+    assert all(f"*A <@\u200b1> title {i:04}*" in text for i in range(300))
+    assert "\nAP · *A <@\u200b1> title* · 2025-08-18 · 3 chunks (not finished" in text
+    assert "_article.txt" not in text and "zz.txt" not in text  # articles named, not files
     assert not any(has_ping(m) for m in messages)
     for message in messages:  # every line whole: each message ends at a line end
         assert message.endswith("\n") or message is messages[-1]
