@@ -55,7 +55,7 @@ class LocalGenerator:
         return self._model
 
     def draft(self, question: str, evidence: Evidence) -> Draft:
-        messages = build_messages(question, evidence.passages)
+        messages = build_messages(question, evidence.passages, context=evidence.context)
         with self._lock:
             model = self._load()
             try:

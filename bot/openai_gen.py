@@ -5,15 +5,22 @@ are retried with exponential backoff (honouring a short Retry-After), and the wh
 bounded, so a hung or rate-limited server costs at most a known number of seconds before the
 core falls back to the extractive answer. Other errors (401, 404, an unreadable reply, and a 429
 that says the account is out of quota) fail at once: retrying would not change them.
+
+A timeout from a server on this machine or network (llama.cpp, Ollama, vLLM: loopback, private
+addresses, `localhost`, `.local` names) is not retried either: the server keeps generating the
+answer we gave up on, so a retry queues behind it and waits out the timeout again (measured
+80-220 s a question on a 2-core box). One request, then the extractive answer with a note.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import random
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.evidence import Evidence
 from bot.generator import Draft, GeneratorFailed, draft_from_reply
@@ -25,6 +32,8 @@ ATTEMPTS = 3
 BACKOFF = 0.5  # seconds before the 2nd attempt; doubled each time
 MAX_RETRY_AFTER = 4.0  # a longer Retry-After is not worth waiting for on a chat question
 FINAL_429_CODES = frozenset({"insufficient_quota"})  # a 429 that no wait will cure
+LOCAL_SUFFIXES = (".local", ".localhost", ".internal", ".lan", ".home.arpa")
+LOCAL_TIMEOUT = "timed out; a local server is not asked twice"
 
 
 class OpenAIGenerator:
@@ -42,10 +51,14 @@ class OpenAIGenerator:
         attempts: int = ATTEMPTS,
         backoff: float = BACKOFF,
         sleep: Callable[[float], None] = time.sleep,
+        local: bool | None = None,
     ) -> None:
+        """`local`: is the server on this machine or network? Derived from `base_url` unless
+        given; a local server's timeout is not retried (see the module docstring)."""
         import openai
 
         self.model = model
+        self.local = is_local_url(base_url) if local is None else local
         self.attempts = max(1, attempts)
         self.backoff = backoff
         self._sleep = sleep
@@ -58,7 +71,7 @@ class OpenAIGenerator:
         )
 
     def draft(self, question: str, evidence: Evidence) -> Draft:
-        messages = build_messages(question, evidence.passages)
+        messages = build_messages(question, evidence.passages, context=evidence.context)
         return draft_from_reply(self._complete(messages), "the model returned an empty answer")
 
     def _complete(self, messages: list[dict[str, str]]) -> str:
@@ -83,6 +96,8 @@ class OpenAIGenerator:
                 last = _describe(exc)
                 if getattr(exc, "code", None) in FINAL_429_CODES:
                     raise GeneratorFailed(last) from exc
+                if self.local and isinstance(exc, errors.APITimeoutError):
+                    raise GeneratorFailed(LOCAL_TIMEOUT) from exc
                 log.warning("OpenAI attempt %d/%d failed: %s", attempt, self.attempts, last)
                 if attempt < self.attempts:
                     self._sleep(self._delay(attempt, exc))
@@ -99,6 +114,25 @@ class OpenAIGenerator:
             return min(retry_after, MAX_RETRY_AFTER)
         base = self.backoff * float(2 ** (attempt - 1))
         return base * (0.8 + 0.4 * random.random())  # jitter, not crypto
+
+
+def is_local_url(base_url: str | None) -> bool:
+    """Is the server at `base_url` on this machine or its network, not a cloud?
+
+    Loopback, private and link-local addresses, `localhost`, single-label names (a Docker
+    Compose service such as `http://ollama:11434`) and `.local`/`.internal`/`.lan` names. No
+    URL means the OpenAI cloud. Decided from the URL alone: no DNS lookup at start-up.
+    """
+    if not base_url:
+        return False
+    host = (urlsplit(base_url if "//" in base_url else f"//{base_url}").hostname or "").rstrip(".")
+    if not host:
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host == "localhost" or "." not in host or host.endswith(LOCAL_SUFFIXES)
+    return address.is_loopback or address.is_private or address.is_link_local
 
 
 def _content(response: Any) -> str:

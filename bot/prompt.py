@@ -30,15 +30,28 @@ Rules:
 
 
 def build_messages(
-    question: str, passages: Sequence[Passage], tag: str | None = None
+    question: str,
+    passages: Sequence[Passage],
+    tag: str | None = None,
+    *,
+    context: str | None = None,
 ) -> list[dict[str, str]]:
-    """System rules plus one user message holding the question and the fenced passages."""
+    """System rules plus one user message holding the question and the fenced passages.
+
+    `context` is the earlier question a follow-up refers to: without it a model cannot tell
+    what "And Starmer?" asks about Starmer.
+    """
     tag = tag or secrets.token_hex(6)
     blocks = [_fence(i, p, tag) for i, p in enumerate(passages, start=1)]
+    if context:
+        asked = f"Earlier question: {_defuse(context)}\nFollow-up question: {_defuse(question)}\n\n"
+        task = "Answer the follow-up question, read in the light of the earlier one"
+    else:
+        asked = f"Question: {_defuse(question)}\n\n"
+        task = "Answer the question"
     user = (
-        f"Question: {_defuse(question)}\n\n"
-        f"Passages (TAG is {tag}):\n\n" + "\n\n".join(blocks) + "\n\n"
-        "Answer the question from these passages, citing them as [n]."
+        asked + f"Passages (TAG is {tag}):\n\n" + "\n\n".join(blocks) + "\n\n"
+        f"{task} from these passages, citing them as [n]."
     )
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 
