@@ -51,8 +51,27 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("-k", type=int, help="passages to retrieve (default NEWSBOT_TOP_K)")
 
     ev = sub.add_parser("eval", help="score retrieval and answers on a JSONL QA set")
-    ev.add_argument("file", nargs="?", type=Path, help="QA set (default: the bundled seeds set)")
-    ev.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    ev.add_argument("file", nargs="?", type=Path, help="a QA set file (same as --set PATH)")
+    ev.add_argument(
+        "--set",
+        dest="set_name",
+        metavar="basic|seeds|reuters|PATH",
+        help="bundled set or JSONL file (default: seeds when bundled, else basic)",
+    )
+    ev.add_argument(
+        "--split",
+        choices=("tune", "heldout", "all"),
+        default="tune",
+        help="which questions to ask (default tune; held-out ones only when asked)",
+    )
+    ev.add_argument("--kind", help="only questions of this kind (how_many, who, ...)")
+    ev.add_argument("--json", action="store_true", help="print everything as JSON")
+    ev.add_argument(
+        "-v",
+        dest="failures",
+        action="store_true",
+        help="also list the failed questions with the start of their answers",
+    )
     ev.add_argument("-k", type=int, help="passages to retrieve (default NEWSBOT_TOP_K)")
 
     src = sub.add_parser("sources", help="list the indexed articles")

@@ -46,20 +46,28 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_eval(args: argparse.Namespace, settings: Settings) -> int:
-    """Score the QA set in `args.file` (default: the bundled seeds set) and print metrics."""
-    from bot.evaluate import EvalSetError, evaluate, format_report, load_cases
+    """Score a QA set (`--set` or the file given) per question kind and print the tables."""
+    from bot.eval_report import EvalReport, format_report
+    from bot.evaluate import EvalSetError, evaluate, load_set, select
 
+    if args.file is not None and args.set_name is not None:
+        raise CliError("give the QA set as a FILE or with --set, not both", EXIT_USAGE)
     try:
-        cases = load_cases(args.file)
+        qa = load_set(args.file if args.file is not None else args.set_name)
         k = _k(args.k, settings)
     except EvalSetError as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
+    cases = select(qa.cases, args.split, args.kind)
+    if not cases:
+        kind = f" of kind {args.kind}" if args.kind else ""
+        raise CliError(f"the {qa.name} set has no {args.split} questions{kind}", EXIT_USAGE)
     answerer = _answerer(settings)
-    report = evaluate(cases, answerer.retriever, answerer.generator, k)
+    results = evaluate(cases, answerer.retriever, answerer.generator, k)
+    report = EvalReport(qa.name, qa.where, k, args.split, results, kind=args.kind)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:
-        print(format_report(report))
+        print(format_report(report, verbose=args.failures))
     return 0
 
 

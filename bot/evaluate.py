@@ -1,27 +1,44 @@
-"""`newsbot eval`: score retrieval, answers and refusals on a JSONL question set.
+"""`newsbot eval`: ask every question of a JSONL set and score each answer.
 
-Each line: {"question", "expected_files": [...], "expected_terms": [...], "unanswerable": bool}.
-Metrics: hit@k and MRR (does retrieval find an expected file, how high), citation precision
-(cited sources that are expected files; an answer to an unanswerable question counts all its
-citations wrong), refusal accuracy (refused exactly when unanswerable), answer-term recall
-(expected terms found in the answer text) and latency p50/p95 of retrieval + answer.
+One line per question:
+    {"id": "s001", "question": "...", "kind": "how_many", "expected_files": ["x.txt"],
+     "expected_terms": ["seven|7", "leaders"], "unanswerable": false, "split": "tune",
+     "why": "...", "follow_up_of": "<optional: the earlier question>"}
+
+Only `question` is required, so the first set (bot/evalset.jsonl, no id/kind/split) still loads
+as kind "other", split "tune". An expected term may hold alternatives joined by `|`; it is found
+when any alternative is a substring of the folded answer text. The bundled sets are named:
+`basic` (bot/evalset.jsonl), `seeds` and `reuters` (bot/evalsets/); anything else is a path.
+Held-out questions exist so that tuning on the set does not also grade the tuning: they are asked
+only when the caller selects them. The per-kind and overall figures live in `bot.eval_report`.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
-from typing import Any
 
-from bot.answer import clean_question, judged_answer
+from bot.answer import clean_question, evidence_k, judged_answer
 from bot.generator import Generator
 from bot.models import Answer
 from bot.retrieve import Retriever
 from ingest.lexical import fold
+
+KINDS = ("how_many", "when", "where", "who", "why", "yes_no", "said", "comparison", "summary")
+SPLITS = ("tune", "heldout")
+BUNDLED = {
+    "basic": "evalset.jsonl",
+    "seeds": "evalsets/seeds.jsonl",
+    "reuters": "evalsets/reuters.jsonl",
+}
+DIFFER = "sources differ"
+_MARKERS = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
 
 
 class EvalSetError(ValueError):
@@ -34,6 +51,20 @@ class EvalCase:
     expected_files: tuple[str, ...] = ()
     expected_terms: tuple[str, ...] = ()
     unanswerable: bool = False
+    id: str = ""
+    kind: str = "other"
+    split: str = "tune"
+    follow_up_of: str | None = None
+    why: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EvalSet:
+    """A loaded question set and where it came from (for the report's heading)."""
+
+    name: str
+    where: str
+    cases: list[EvalCase]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,67 +88,106 @@ class CaseResult:
         return [_name(c.file or c.article_id) for c in self.answer.citations]
 
     @property
+    def plain_text(self) -> str:
+        """The answer without its [n] markers, so a term "2" is not found in "[2]"."""
+        return _MARKERS.sub("", self.answer.text)
+
+    @property
+    def terms_found(self) -> list[bool]:
+        """For each expected term, whether the answer holds one of its alternatives."""
+        text = fold(self.plain_text)
+        return [term_found(t, text) for t in self.case.expected_terms]
+
+    @property
     def term_recall(self) -> float:
+        """Share of expected terms in the answer; a refusal finds none (0), no terms is 1."""
+        if self.answer.refused:
+            return 0.0
+        found = self.terms_found
+        return sum(found) / len(found) if found else 1.0
+
+    @property
+    def quote_hits(self) -> list[bool]:
+        """For each cited quote, whether it carries an expected term (any alternative)."""
         terms = self.case.expected_terms
-        if not terms:
-            return 1.0
-        text = fold(self.answer.text)
-        return sum(fold(t) in text for t in terms) / len(terms)
+        return [any(term_found(t, fold(c.quote)) for t in terms) for c in self.answer.citations]
+
+    @property
+    def words(self) -> int:
+        return len(self.plain_text.split())
+
+    @property
+    def differs(self) -> bool:
+        return DIFFER in self.answer.text.casefold()
+
+    @property
+    def differ_suspect(self) -> bool:
+        """A disagreement on a question that is no comparison and whose set does not expect it:
+        likely two outlets' unrelated figures taken for a conflict."""
+        expected = any(DIFFER in t.casefold() for t in self.case.expected_terms)
+        return self.differs and self.case.kind != "comparison" and not expected
+
+    @property
+    def refusal_ok(self) -> bool:
+        return self.answer.refused == self.case.unanswerable
 
     @property
     def ms(self) -> float:
         return self.answer.retrieval_ms + self.answer.answer_ms
 
 
-@dataclass(slots=True)
-class EvalReport:
-    k: int
-    results: list[CaseResult] = field(default_factory=list)
-
-    def metrics(self) -> dict[str, float]:
-        answerable = [r for r in self.results if not r.case.unanswerable]
-        cited = [f for r in self.results if not r.answer.refused for f in r.cited_files]
-        good = sum(
-            f in r.case.expected_files
-            for r in self.results
-            if not r.answer.refused
-            for f in r.cited_files
-        )
-        latencies = sorted(r.ms for r in self.results)
-        return {
-            "questions": len(self.results),
-            f"hit@{self.k}": _mean([r.rank is not None for r in answerable]),
-            "mrr": _mean([1.0 / r.rank if r.rank else 0.0 for r in answerable]),
-            "citation_precision": good / len(cited) if cited else 0.0,
-            "refusal_accuracy": _mean(
-                [r.answer.refused == r.case.unanswerable for r in self.results]
-            ),
-            "answer_term_recall": _mean(
-                [r.term_recall for r in answerable if not r.answer.refused] or [0.0]
-            ),
-            "answered": _mean([not r.answer.refused for r in answerable]),
-            "latency_p50_ms": percentile(latencies, 50),
-            "latency_p95_ms": percentile(latencies, 95),
-        }
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "metrics": {k: round(v, 4) for k, v in self.metrics().items()},
-            "cases": [_case_json(r) for r in self.results],
-        }
+def term_found(term: str, folded_text: str) -> bool:
+    """Whether any `|`-separated alternative of `term` is a substring of the folded text."""
+    return any(alt and alt in folded_text for alt in (fold(a.strip()) for a in term.split("|")))
 
 
 def load_cases(path: Path | None = None) -> list[EvalCase]:
-    """Read a QA set; the bundled seeds set when no path is given."""
+    """Read a QA set; the bundled `basic` set (bot/evalset.jsonl) when no path is given."""
     if path is None:
-        text = resources.files("bot").joinpath("evalset.jsonl").read_text(encoding="utf-8")
-        where = "bundled evalset.jsonl"
-    else:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise EvalSetError(f"cannot read {path}: {exc}") from exc
-        where = str(path)
+        return load_set("basic").cases
+    return _parse(_read_path(path), str(path))
+
+
+def load_set(spec: str | Path | None = None) -> EvalSet:
+    """A bundled set by name (`basic`, `seeds`, `reuters`) or a JSONL file by path.
+
+    None means `seeds` when that set is bundled, else `basic`; a Path is always a file."""
+    if spec is None:
+        spec = "seeds" if _bundled("seeds").is_file() else "basic"
+    if isinstance(spec, str) and spec in BUNDLED:
+        name = spec
+        resource = _bundled(name)
+        if not resource.is_file():
+            raise EvalSetError(f"the {name} set is not bundled (bot/{BUNDLED[name]} is missing)")
+        where = f"bot/{BUNDLED[name]}"
+        return EvalSet(name, where, _parse(resource.read_text(encoding="utf-8"), where))
+    path = Path(spec)
+    return EvalSet(path.stem, str(path), _parse(_read_path(path), str(path)))
+
+
+def select(
+    cases: Iterable[EvalCase], split: str = "tune", kind: str | None = None
+) -> list[EvalCase]:
+    """The cases of one split (`all`: every split) and, if given, one kind."""
+    return [
+        c
+        for c in cases
+        if (split == "all" or c.split == split) and (kind is None or c.kind == kind)
+    ]
+
+
+def _bundled(name: str) -> Traversable:
+    return resources.files("bot").joinpath(BUNDLED[name])
+
+
+def _read_path(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvalSetError(f"cannot read {path}: {exc}") from exc
+
+
+def _parse(text: str, where: str) -> list[EvalCase]:
     cases = [_case(line, where, n) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
     if not cases:
         raise EvalSetError(f"{where} holds no questions")
@@ -127,72 +197,50 @@ def load_cases(path: Path | None = None) -> list[EvalCase]:
 def _case(line: str, where: str, n: int) -> EvalCase:
     try:
         row = json.loads(line)
-        return EvalCase(
+        case = EvalCase(
             question=str(row["question"]),
             expected_files=tuple(_name(str(f)) for f in row.get("expected_files", [])),
             expected_terms=tuple(str(t) for t in row.get("expected_terms", [])),
             unanswerable=bool(row.get("unanswerable", False)),
+            id=str(row.get("id") or f"line{n}"),
+            kind=str(row.get("kind") or "other"),
+            split=str(row.get("split") or "tune"),
+            follow_up_of=str(row["follow_up_of"]) if row.get("follow_up_of") else None,
+            why=str(row.get("why", "")),
         )
     except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
         raise EvalSetError(f"{where}:{n}: not a QA line ({exc})") from exc
+    if case.split not in SPLITS:
+        raise EvalSetError(f"{where}:{n}: split must be one of {', '.join(SPLITS)}")
+    return case
 
 
 def evaluate(
     cases: Sequence[EvalCase], retriever: Retriever, generator: Generator, k: int
-) -> EvalReport:
-    """Ask every question and score it; one warm-up question first so loading is not timed."""
-    report = EvalReport(k)
+) -> list[CaseResult]:
+    """Ask every question and keep what scoring needs; one warm-up retrieval first so loading
+    is not timed. Retrieval and answer are timed apart, as `newsbot ask --json` reports them."""
     if cases:
-        retriever.retrieve(cases[0].question, k)
-    for case in cases:
-        question = clean_question(case.question)
-        retrieval = retriever.retrieve(question, k)
-        answer, verdict = judged_answer(question, retrieval, generator)
-        retrieved = tuple(_name(p.file or p.article_id) for p in retrieval.passages)
-        coverage, similarity = (verdict.coverage, verdict.similarity) if verdict else (0.0, 0.0)
-        report.results.append(CaseResult(case, answer, retrieved, coverage, similarity))
-    return report
+        retriever.retrieve(clean_question(cases[0].question), k)
+    return [ask_case(case, retriever, generator, k) for case in cases]
 
 
-def format_report(report: EvalReport) -> str:
-    """A per-question table then the metrics, for people."""
-    lines = []
-    for r in report.results:
-        status = "ok " if r.answer.refused == r.case.unanswerable else "BAD"
-        kind = "refused " if r.answer.refused else "answered"
-        rank = str(r.rank) if r.rank else "-"
-        lines.append(
-            f"{status} {kind} rank={rank:>2} terms={r.term_recall:4.2f} "
-            f"cov={r.coverage:4.2f} sim={r.similarity:4.2f} {r.ms:6.1f}ms  {r.case.question[:70]}"
-        )
-    lines.append("")
-    for name, value in report.metrics().items():
-        shown = f"{value:.0f}" if name == "questions" else f"{value:.3f}"
-        lines.append(f"{name:>20}: {shown}")
-    return "\n".join(lines)
-
-
-def _case_json(r: CaseResult) -> dict[str, Any]:
-    return {
-        "question": r.case.question,
-        "unanswerable": r.case.unanswerable,
-        "refused": r.answer.refused,
-        "rank": r.rank,
-        "cited_files": r.cited_files,
-        "term_recall": round(r.term_recall, 3),
-        "coverage": r.coverage,
-        "similarity": r.similarity,
-        "ms": round(r.ms, 2),
-        "answer": r.answer.text,
-    }
+def ask_case(case: EvalCase, retriever: Retriever, generator: Generator, k: int) -> CaseResult:
+    """One question, asked the way `answer_question` asks it (same query, same evidence pool):
+    a follow-up searches with the earlier question joined on, and weighs it as context."""
+    question = clean_question(case.question)
+    context = clean_question(case.follow_up_of) if case.follow_up_of else None
+    query = f"{context}\n{question}" if context else question
+    retrieval = retriever.retrieve(query, evidence_k(k))
+    answer, verdict = judged_answer(question, retrieval, generator, context=context)
+    # hit@k and MRR judge the top k; the answer may weigh a few passages more
+    retrieved = tuple(_name(p.file or p.article_id) for p in retrieval.passages[:k])
+    coverage, similarity = (verdict.coverage, verdict.similarity) if verdict else (0.0, 0.0)
+    return CaseResult(case, answer, retrieved, coverage, similarity)
 
 
 def _name(file: str) -> str:
     return PurePosixPath(file).name
-
-
-def _mean(values: Sequence[float | bool]) -> float:
-    return sum(float(v) for v in values) / len(values) if values else 0.0
 
 
 def percentile(values: Sequence[float], pct: float) -> float:
