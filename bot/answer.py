@@ -24,13 +24,14 @@ from bot.generator import Generator, GeneratorFailed, GeneratorUnavailable
 from bot.models import Answer
 from bot.relevance import Verdict, judge
 from bot.retrieve import Filters, Retrieval, Retriever, ms_since
-from bot.verify import verify
+from bot.verify import gives_asked_type, missing_type_note, verify
 
 if TYPE_CHECKING:
     from bot.settings import Settings
     from ingest.store import Index
 
 MAX_QUESTION_CHARS = 2000
+EVIDENCE_POOL = 12  # passages weighed for the answer; the answer itself cites 1-3 sentences
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -64,6 +65,13 @@ def clean_question(question: str) -> str:
     return text
 
 
+def evidence_k(k: int) -> int:
+    """How many passages to retrieve as evidence for an answer that cites from the best `k`:
+    the sentence that carries the asked-for fact is often in a passage ranked a little lower
+    ("seven European leaders" under a question about who "attended")."""
+    return max(k, EVIDENCE_POOL)
+
+
 def answer_question(
     question: str,
     retriever: Retriever,
@@ -81,8 +89,36 @@ def answer_question(
     text = clean_question(question)
     context = clean_question(follow_up_of) if follow_up_of and follow_up_of.strip() else None
     query = f"{context}\n{text}" if context else text
-    retrieval = retriever.retrieve(query, k, filters)
-    return respond(text, retrieval, generator, context=context, filters=filters)
+    retrieval = retriever.retrieve(query, evidence_k(k), filters)
+    answer = respond(text, retrieval, generator, context=context, filters=filters)
+    if context and not answer.refused:
+        answer = _not_a_repeat(answer, retrieval, generator, context, k, filters, retriever)
+    return answer
+
+
+def _not_a_repeat(
+    answer: Answer,
+    retrieval: Retrieval,
+    generator: Generator,
+    context: str,
+    k: int,
+    filters: Filters | None,
+    retriever: Retriever,
+) -> Answer:
+    """A follow-up ("where?") must not repeat the earlier answer word for word: when it would
+    quote exactly what the earlier question's answer quoted, those sentences are set aside and
+    the next best ones answer it, or it says there is nothing more."""
+    earlier_retrieval = retriever.retrieve(context, evidence_k(k), filters)
+    earlier = respond(context, earlier_retrieval, ExtractiveGenerator(), filters=filters)
+    said = {c.quote for c in earlier.citations}
+    if earlier.refused or not said or {c.quote for c in answer.citations} - said:
+        return answer
+    again = judged_answer(
+        answer.question, retrieval, generator, context=context, filters=filters, exclude=said
+    )[0]
+    if again.refused:
+        return replace(again, text=_refusal_text("they say nothing more on it than before"))
+    return again
 
 
 def respond(
@@ -104,13 +140,22 @@ def judged_answer(
     *,
     context: str | None = None,
     filters: Filters | None = None,
+    exclude: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[Answer, Verdict | None]:
-    """`respond`, with the relevance verdict eval reports (None when nothing was retrieved)."""
+    """`respond`, with the relevance verdict eval reports (None when nothing was retrieved).
+
+    `exclude`: sentences not to quote (what the previous answer already said)."""
     started = time.perf_counter()
     base = Answer(question=question, text="", generator=generator.name, retrieval_ms=retrieval.ms)
     if not retrieval.passages:
         return _refusal(base, started, _empty_reason(retrieval, filters)), None
-    evidence = Evidence(question, retrieval.passages, retrieval.lexicon, context=context)
+    evidence = Evidence(
+        question,
+        retrieval.passages,
+        retrieval.lexicon,
+        context=context,
+        outlets=retrieval.outlets_asked,
+    )
     verdict = judge(
         evidence,
         retrieval.best_similarity,
@@ -120,6 +165,8 @@ def judged_answer(
         return _refusal(base, started, verdict.reason), verdict
     if verdict.paraphrases:
         evidence.keep_only(verdict.paraphrases)
+    if exclude:
+        evidence.drop(exclude)
     answer = _generate(base, question, evidence, generator)
     return replace(answer, answer_ms=ms_since(started)), verdict
 
@@ -147,6 +194,9 @@ def _generate(base: Answer, question: str, evidence: Evidence, generator: Genera
             f"{_label(generator)} gave no answer the articles "
             "support; answered extractively instead.",
         )
+    if draft.claims is None and not gives_asked_type(question, claims, evidence.context):
+        note = missing_type_note(_label(generator), question, evidence.context)
+        return _extractive(base, evidence, note)
     return _composed(base, claims, evidence)
 
 

@@ -11,16 +11,21 @@ index, costs microseconds and maps back to exact text.
 from __future__ import annotations
 
 import itertools
+import math
 import re
+import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from bot.intent import Intent, find_answer, intent_of
+from bot.outlets import Outlets
 from ingest.lexical import (
     FUZZY_MIN_RATIO,
     QUESTION_NOISE,
     STOPWORDS,
+    fold,
     question_terms,
     similarity,
     stem,
@@ -35,6 +40,10 @@ if TYPE_CHECKING:
 
 CONTEXT_WEIGHT = 0.5  # terms of the earlier question in a follow-up count half
 NAME_WEIGHT = 1.5  # a name in the question is its focus: "What did Macron call Putin?"
+IDF_CAP = 2.0  # a question term weighs at most this many times the median term
+ANSWERLESS = 0.35
+HEADING_MIN_COVERAGE = 0.3
+HEADING_SHARE = 0.8  # a sentence without the asked answer type keeps this share of its score
 COMMON_FUZZ = 0.4  # a near-miss counts less for a common word ("stock"~"stick") than a name
 _BULLET = re.compile(r"[-–—•*]\s+")
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*")
@@ -57,6 +66,7 @@ class Sentence:
     terms: frozenset[str]
     score: float = 0.0  # relevance to the question, 0..1
     coverage: float = 0.0  # idf-weighted share of the question's terms it contains
+    answer: tuple[int, int, float] | None = None  # the asked-for span (offsets in text), strength
 
 
 def looks_like_instruction(text: str) -> bool:
@@ -79,15 +89,26 @@ class Evidence:
         lexicon: LexicalIndex,
         *,
         context: str | None = None,
+        outlets: Sequence[str] = (),
     ) -> None:
         self.question = question
+        self.context = context  # the earlier question a follow-up refers to, if any
         self.passages = list(passages)
         self.lexicon = lexicon
-        self.names = _question_names(question)
-        self.weights = _term_weights(question, context, lexicon, set(self.names))
+        self.intent: Intent = intent_of(question, context)
+        # "What did CGTN report?": the outlet's name picks the articles, it is not a term
+        # to find in them, nor a name they "never mention"
+        named = _outlet_stems(question, outlets)
+        self.names = {k: v for k, v in _question_names(question).items() if k not in named}
+        weights = _term_weights(question, context, lexicon, set(self.names))
+        self.weights = {t: w for t, w in weights.items() if t not in named}
         split = [s for i, p in enumerate(self.passages) for s in _split(i, p.text)]
+        if outlets:  # "What did CGTN report?": CGTN's sentences answer, when it has any
+            mine = [s for s in split if self.passages[s.passage].outlet in outlets]
+            split = mine or split
+            self.intent = replace(self.intent, speaker="")
         self.focus = self._focus(split)
-        self.sentences = self._score(split)
+        self.sentences = _after_headings(self._score(split), self)
 
     # -- the question's terms ----------------------------------------------------------------
 
@@ -135,6 +156,16 @@ class Evidence:
         return self.coverage_of(bag)
 
     @cached_property
+    def article_coverage(self) -> float:
+        """The best single article's coverage of the question: terms that meet only across
+        different articles ("What did Reagan say about Bahia cocoa?", Reagan in one story and
+        cocoa in another) do not answer it together."""
+        bags: dict[str, set[str]] = {}
+        for s in self.sentences:
+            bags.setdefault(self.passages[s.passage].article_id, set()).update(s.terms)
+        return max((self.coverage_of(frozenset(b)) for b in bags.values()), default=0.0)
+
+    @cached_property
     def missing_names(self) -> list[str]:
         """Names in the question the corpus never mentions, not even misspelt ("the Pope").
 
@@ -160,11 +191,17 @@ class Evidence:
             coverage = self.coverage_of(s.terms)
             prior = self.passages[s.passage].score
             focus = self.coverage_of(s.terms, self.focus)
-            score = focus * (0.75 + 0.25 * prior) * _length_factor(s.text)
+            score = focus * (0.75 + 0.25 * prior) * _quality(s.text)
+            span = find_answer(self.intent, s.text, self.question) if self.intent.typed else None
+            if self.intent.typed:
+                score *= ANSWERLESS + (1 - ANSWERLESS) * (span.strength if span else 0.0)
             if looks_like_instruction(s.text):
                 score = 0.0
+            answer = (span.start, span.end, span.strength) if span else None
             scored.append(
-                Sentence(s.passage, s.start, s.end, s.text, s.terms, round(score, 4), coverage)
+                Sentence(
+                    s.passage, s.start, s.end, s.text, s.terms, round(score, 4), coverage, answer
+                )
             )
         return scored
 
@@ -173,6 +210,14 @@ class Evidence:
         and the other sentences only matched the question's words."""
         keep = set(texts)
         self.sentences = [s if s.text in keep else replace(s, score=0.0) for s in self.sentences]
+
+    def drop(self, texts: Iterable[str]) -> None:
+        """Zero the score of these sentences (and any sentence inside one of them)."""
+        gone = set(texts)
+        self.sentences = [
+            replace(s, score=0.0) if s.text in gone or any(s.text in g for g in gone) else s
+            for s in self.sentences
+        ]
 
     def ranked(self) -> list[Sentence]:
         """Sentences by score, the same sentence of overlapping chunks listed once."""
@@ -206,6 +251,31 @@ class Evidence:
         return best
 
 
+def _after_headings(sentences: list[Sentence], evidence: Evidence) -> list[Sentence]:
+    """A heading that matches the question ("Why No Major Breakthrough?") points at the answer:
+    the sentences under it score at least HEADING_SHARE of what the heading would."""
+    out = list(sentences)
+    for i, s in enumerate(sentences):
+        if not is_heading_or_question(s.text) or s.coverage < HEADING_MIN_COVERAGE:
+            continue
+        lift = evidence.coverage_of(s.terms, evidence.focus) * HEADING_SHARE
+        for j in range(i + 1, min(i + 3, len(out))):
+            nxt = out[j]
+            if nxt.passage != s.passage or is_heading_or_question(nxt.text):
+                break
+            if nxt.score < lift and nxt.score > 0:
+                out[j] = replace(nxt, score=round(lift, 4))
+    return out
+
+
+def _outlet_stems(question: str, outlets: Sequence[str]) -> set[str]:
+    """Stems of the words that name one of `outlets` in the question."""
+    if not outlets:
+        return set()
+    rest = set(words(Outlets(outlets).find(question).rest))
+    return {stem(w) for w in words(fold(question)) if w not in rest}
+
+
 def _same_root(a: str, b: str) -> bool:
     """'discuss'/'discussion', 'russia'/'russian': one word extends the other."""
     short, long = sorted((a, b), key=len)
@@ -225,13 +295,19 @@ def _adjacent_pairs(sentences: list[Sentence], passages: Sequence[Passage]) -> l
 def _term_weights(
     question: str, context: str | None, lexicon: LexicalIndex, names: set[str]
 ) -> dict[str, float]:
-    """Question terms by idf, names counting double; a follow-up's earlier question adds its
-    terms at half weight."""
-    weights: dict[str, float] = {}
-    for t in question_terms(question):
-        weights[t] = lexicon.idf(t) * (NAME_WEIGHT if t in names else 1.0)
+    """Question terms by idf, capped, names counting more; a follow-up's earlier question adds
+    its terms at half weight, or in full when the follow-up is bare ("where?", "and Starmer?").
+
+    The cap: a rare verb ("attended", "held") must not outweigh everything else, since the
+    answer usually says it in other words ("seven European leaders at the White House").
+    """
+    asked = question_terms(question)
+    idf = {t: lexicon.idf(t) for t in asked}
+    cap = IDF_CAP * statistics.median(idf.values()) if len(idf) > 1 else math.inf
+    weights = {t: min(w, cap) * (NAME_WEIGHT if t in names else 1.0) for t, w in idf.items()}
+    bare = len([t for t in asked if t not in names]) <= 1 and len(asked) <= 1
     for t in question_terms(context or ""):
-        weights.setdefault(t, CONTEXT_WEIGHT * lexicon.idf(t))
+        weights.setdefault(t, (1.0 if bare else CONTEXT_WEIGHT) * lexicon.idf(t))
     return weights
 
 
@@ -247,14 +323,46 @@ def _split(passage: int, text: str) -> list[Sentence]:
     return out
 
 
+def _quality(text: str) -> float:
+    """Fragments, headings, questions, run-ons and garbled text make poor answers."""
+    return (
+        _length_factor(text)
+        * (0.5 if is_heading_or_question(text) else 1.0)
+        * (0.7 if looks_garbled(text) else 1.0)
+    )
+
+
 def _length_factor(text: str) -> float:
-    """Fragments and run-ons make poor answers: a heading is not a claim."""
     n = len(text.split())
     if n < 5:
         return 0.4
     if n > 70:
         return 0.8
     return 1.0
+
+
+def is_heading_or_question(text: str) -> bool:
+    """'Why No Major Breakthrough?' is a heading, and any question asks rather than tells."""
+    stripped = text.strip().strip("\"'“”‘’")
+    if stripped.endswith("?"):
+        return True
+    tokens = [w for w in stripped.split() if w[:1].isalpha()]
+    if not tokens or stripped.endswith((".", "!", ":", ";")):
+        return False
+    capitals = sum(w[0].isupper() for w in tokens)
+    return len(tokens) <= 12 and capitals >= 0.6 * len(tokens)
+
+
+_GARBLE = re.compile(r"\w\?\w|\ufffd|[A-Za-z][^\x00-\x7f\s’‘“”–—…€£]+[A-Za-z]")
+
+
+def looks_garbled(text: str) -> bool:
+    """Mojibake ('in?Washington'), replacement characters, or quote marks strewn mid-sentence
+    as machine translation leaves them: a clean sentence saying the same thing reads better."""
+    if _GARBLE.search(text):
+        return True
+    quotes = text.count("“") + text.count("”")
+    return quotes >= 3 and quotes % 2 == 1
 
 
 def _capitalised(text: str) -> list[str]:

@@ -1,21 +1,45 @@
-"""The offline answerer: the sentences of the passages that answer the question, each cited.
+"""The offline answerer: lead with the asked-for span, then only the sentences that add to it.
 
-It writes nothing of its own beyond "Sources differ:" and "<outlet> reports:" attributions, so it
-cannot state a claim the articles do not make, and it cannot follow instructions found in an
-article: it only ever quotes, and sentences addressed to an AI are never picked.
+"How many European leaders attended?" -> "Seven European leaders [1]." The lead is lifted
+verbatim from a cited sentence; the only words of its own are fixed connectives ("according to",
+"Not decided:", "Sources differ.", "<outlet> reports:"), so it cannot state a claim the articles
+do not make, and it cannot follow instructions found in an article: it only ever quotes, and
+sentences addressed to an AI are never picked.
+
+A question whose answer type is nowhere in the best sentences (a how-many with no number, a
+when with no time, a what-did-X-say where X says nothing on it) gets no answer: quoting the
+sentences that merely share its words is what made earlier versions wrong half the time.
 """
 
 from __future__ import annotations
 
+import re
+
 from bot.compose import Claim, Quote, source_name
 from bot.disagree import Conflict, find_conflict
-from bot.evidence import Evidence, Sentence
+from bot.evidence import Evidence, Sentence, is_heading_or_question
 from bot.generator import Draft
+from bot.intent import Kind
+from ingest.lexical import terms
 
 MAX_SENTENCES = 3
 KEEP_RATIO = 0.6  # a further sentence must score at least this share of the best one
-CANDIDATE_RATIO = 0.35  # sentences weighed for disagreement
+CANDIDATE_RATIO = 0.35  # sentences weighed for the answer span and for disagreement
+CANDIDATES = 8
 NEAR_DUPLICATE = 0.6  # term Jaccard above which two sentences say the same thing
+MIN_LEAD_STRENGTH = 0.9  # a weaker span (a number without the asked unit) is not lifted
+# Kinds refused when no candidate sentence carries their answer type at all.
+MUST_CARRY = frozenset({Kind.HOW_MANY, Kind.WHEN, Kind.WHERE, Kind.WHO, Kind.SAID})
+_SPEAKER = re.compile(
+    r"(?:according to|said|says|told)\s+((?:[A-Z][\w'’.-]+\s?){1,3})"
+    r"|((?:[A-Z][\w'’.-]+\s){0,2}[A-Z][\w'’.-]+)\s+(?:said|says|told|confirmed|added|warned|"
+    r"stressed|announced|noted|predicted|insisted)\b"
+)
+_UNDECIDED_LEAD = re.compile(
+    r"to be (determined|decided|announced|agreed|confirmed|set)|"
+    r"not (yet )?(decided|determined|set)|undecided|unclear",
+    re.I,
+)
 
 
 class ExtractiveGenerator:
@@ -28,22 +52,137 @@ class ExtractiveGenerator:
 
 
 def extract(evidence: Evidence) -> list[Claim]:
-    """The answer as claims: the best sentences, or who says what when outlets differ."""
+    """The answer as claims: the asked-for span first, or who says what when outlets differ."""
     ranked = [s for s in evidence.ranked() if s.score > 0 and s.coverage > 0]
     if not ranked:
         return []
     best = ranked[0].score
-    candidates = [s for s in ranked if s.score >= CANDIDATE_RATIO * best][:8]
+    candidates = [s for s in ranked if s.score >= CANDIDATE_RATIO * best][:CANDIDATES]
     conflict = find_conflict(evidence, candidates)
     if conflict:
         return _who_says_what(evidence, conflict)
+    kind = evidence.intent.kind
+    if kind is Kind.COMPARISON:
+        return _per_source(evidence, candidates)
+    if kind is Kind.SUMMARY:
+        return _broad(evidence, ranked)
+    if evidence.intent.typed:
+        return _typed(evidence, ranked, candidates)
+    return [_claim(s) for s in _supporting(evidence, ranked, [], best)]
+
+
+def _typed(evidence: Evidence, ranked: list[Sentence], candidates: list[Sentence]) -> list[Claim]:
+    """Lead with the span of the best sentence that carries the answer type."""
+    carrying = [s for s in candidates if s.answer and s.answer[2] >= 0.5]
+    if not carrying:
+        if evidence.intent.kind in MUST_CARRY:
+            return []
+        return [_claim(s) for s in _supporting(evidence, ranked, [], ranked[0].score)]
+    lead = max(carrying, key=lambda s: s.score * (s.answer[2] if s.answer else 0.0))
+    claims = [_lead(evidence, lead)]
+    rest = [s for s in ranked if s is not lead and (s.answer or evidence.intent.kind is Kind.WHY)]
+    claims += [_claim(s) for s in _supporting(evidence, rest, [lead], lead.score)]
+    return claims
+
+
+def _lead(evidence: Evidence, s: Sentence) -> Claim:
+    """The answer span, verbatim, cited; the whole sentence when the span is not crisp."""
+    assert s.answer is not None
+    start, end, strength = s.answer
+    kind = evidence.intent.kind
+    lift = kind in (Kind.HOW_MANY, Kind.WHEN, Kind.WHERE) or (
+        kind is Kind.WHO and _acts(evidence, s.text[end:])
+    )
+    if not lift or strength < MIN_LEAD_STRENGTH or end - start >= 0.8 * len(s.text):
+        return _claim(s)
+    span = s.text[start:end].strip(" ,;:.\"'“”‘’")
+    quote = (Quote(s.passage, s.start, s.end),)
+    if _UNDECIDED_LEAD.search(span):
+        return Claim(f"Not decided: “{span}”.", quote)
+    text = span[:1].upper() + span[1:]
+    speaker = _speaker(s.text, span)
+    if speaker:
+        text = f"{text}, according to {speaker}"
+    return Claim(text + ".", quote)
+
+
+def _acts(evidence: Evidence, after: str) -> bool:
+    """The name is the subject of what the question asks: "Trump hosted ..." for "Who hosted
+    Zelensky?". A name elsewhere in the sentence is not lifted: the sentence says it better."""
+    following = terms(" ".join(after.split()[:3]))
+    return any(t in evidence.weights for t in following)
+
+
+def _speaker(sentence: str, span: str) -> str:
+    """Who the sentence attributes its claim to ("... Merz told reporters ..."), if anyone
+    other than the span itself."""
+    m = _SPEAKER.search(sentence)
+    if not m:
+        return ""
+    name = (m.group(1) or m.group(2) or "").strip()
+    if not name or name in span or name.split()[0] in {"The", "He", "She", "It", "They", "A"}:
+        return ""
+    return name
+
+
+def _supporting(
+    evidence: Evidence, ranked: list[Sentence], picked: list[Sentence], best: float
+) -> list[Sentence]:
+    """Further sentences that add something: never a heading or a question, never one whose
+    question terms are already covered, never a near-copy of one already said."""
     picks: list[Sentence] = []
+    covered = _question_terms(evidence, picked)
     for s in ranked:
-        if len(picks) == MAX_SENTENCES or s.score < KEEP_RATIO * best:
+        if len(picked) + len(picks) >= MAX_SENTENCES or s.score < KEEP_RATIO * best:
             break
-        if not any(_jaccard(s, p) >= NEAR_DUPLICATE for p in picks):
-            picks.append(s)
+        if is_heading_or_question(s.text):
+            continue
+        if any(_jaccard(s, p) >= NEAR_DUPLICATE for p in picked + picks):
+            continue
+        new = _question_terms(evidence, [s]) - covered
+        if (picked or picks) and not new and not (s.answer and picked):
+            continue
+        picks.append(s)
+        covered |= new
+    return picks
+
+
+def _question_terms(evidence: Evidence, sentences: list[Sentence]) -> set[str]:
+    bag = frozenset(t for s in sentences for t in s.terms)
+    return {t for t in evidence.weights if evidence.match(t, bag) >= 0.5}
+
+
+def _broad(evidence: Evidence, ranked: list[Sentence]) -> list[Claim]:
+    """A vague question gets the best sentence of each of the best few articles."""
+    picks: list[Sentence] = []
+    seen: set[str] = set()
+    best = ranked[0].score
+    for s in ranked:
+        if len(picks) == MAX_SENTENCES or s.score < 0.4 * best:
+            break
+        article = evidence.passages[s.passage].article_id
+        if article in seen or is_heading_or_question(s.text):
+            continue
+        if any(_jaccard(s, p) >= NEAR_DUPLICATE for p in picks):
+            continue
+        seen.add(article)
+        picks.append(s)
     return [_claim(s) for s in picks]
+
+
+def _per_source(evidence: Evidence, candidates: list[Sentence]) -> list[Claim]:
+    """No disagreement found: say so through who says what, one line per outlet."""
+    by_source: dict[str, Sentence] = {}
+    for s in candidates:
+        if is_heading_or_question(s.text):
+            continue
+        by_source.setdefault(source_name(evidence.passages[s.passage]), s)
+    if len(by_source) < 2:
+        return [_claim(s) for s in list(by_source.values())[:1]]
+    return [
+        Claim(f"{name} reports: {s.text}", (Quote(s.passage, s.start, s.end),))
+        for name, s in list(by_source.items())[:MAX_SENTENCES]
+    ]
 
 
 def _who_says_what(evidence: Evidence, conflict: Conflict) -> list[Claim]:

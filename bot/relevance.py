@@ -57,7 +57,7 @@ def judge(
     `compare` scores sentences against the question (cosine each); given, it is the second
     opinion for borderline scores.
     """
-    coverage = round(evidence.coverage, 3) if evidence.weights else 0.0
+    coverage = round(evidence.article_coverage, 3) if evidence.weights else 0.0
     similarity = round(best_similarity, 3)
 
     def verdict(ok: bool, reason: str) -> Verdict:

@@ -316,18 +316,22 @@ WIRE = [
     "Herald.",
 ]
 SIGN_OFF = " Reuter"
+# What the cleaner makes of WIRE: each wrapped paragraph on one line, every word kept.
+WIRE_PARAGRAPHS = [
+    " ".join(line.strip() for line in WIRE[a:b]) for a, b in ((0, 3), (3, 5), (5, 7), (7, 10))
+]
 
 
 def test_wrapped_wire_story_keeps_every_line_but_the_sign_off() -> None:
     """The short dateline line, a wrapped line that starts with "Share" and the one-word end
     of the last sentence are pieces of sentences, not a header, a button and a footer."""
     cleaned = clean_text("\n".join([*WIRE, SIGN_OFF]))
-    assert lines_of(cleaned) == [line.strip() for line in WIRE]
+    assert lines_of(cleaned) == WIRE_PARAGRAPHS
 
 
 def test_headline_above_a_wrapped_lead_is_still_trimmed() -> None:
     text = "\n".join(["Harbor Fisheries buys two trawlers", *WIRE, SIGN_OFF])
-    assert lines_of(clean_text(text)) == [line.strip() for line in WIRE]
+    assert lines_of(clean_text(text)) == WIRE_PARAGRAPHS
 
 
 def test_wrapped_notice_is_judged_as_one_line() -> None:
@@ -337,7 +341,7 @@ def test_wrapped_notice_is_judged_as_one_line() -> None:
         "part of this story may be reproduced without permission.",
     ]
     cleaned = clean_text("\n".join([*WIRE, *notice]))
-    assert lines_of(cleaned) == [line.strip() for line in WIRE]
+    assert lines_of(cleaned) == WIRE_PARAGRAPHS
 
 
 EARNINGS = [

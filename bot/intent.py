@@ -1,0 +1,507 @@
+"""What kind of answer a question wants, and where in a sentence such an answer sits.
+
+"How many European leaders attended?" wants a number of people; "When will they meet?" a time;
+"Where ...?" a place. Picking sentences by shared words alone quotes "European leaders seemed to
+be pressing their case" for the first: every word matches, no number is there. So a question is
+read for its kind first, and a sentence is scored for carrying an answer of that kind, located
+as a span so the answer can lead with it verbatim ("Seven European leaders [1].").
+
+Plain rules on purpose: the kinds are signalled by a handful of question words, and the answer
+types (numbers, time expressions, places, names, causes, speech) by patterns that cost
+microseconds per sentence. A tagger (spaCy's small English model) would cost ~350 MB of install
+and 1-2 s of load per process, which a cold `newsbot ask` under 3 s cannot afford.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ingest.lexical import stem, words
+
+
+class Kind(StrEnum):
+    HOW_MANY = "how_many"
+    WHEN = "when"
+    WHERE = "where"
+    WHO = "who"
+    WHY = "why"
+    YES_NO = "yes_no"
+    SAID = "said"
+    COMPARISON = "comparison"
+    SUMMARY = "summary"
+    WHAT = "what"  # any other factual question: no answer type to look for
+
+
+# Kinds whose answer is a typed span a sentence must carry.
+TYPED = frozenset({Kind.HOW_MANY, Kind.WHEN, Kind.WHERE, Kind.WHO, Kind.WHY, Kind.SAID})
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where in a sentence the answer sits (offsets into the sentence) and how clearly."""
+
+    start: int
+    end: int
+    strength: float  # 0..1
+
+
+@dataclass(frozen=True, slots=True)
+class Intent:
+    """The kind of answer wanted; for how-many the unit asked about ("leaders"), for what-did-X
+    -say the speaker X as written."""
+
+    kind: Kind
+    unit: str = ""
+    speaker: str = ""
+
+    @property
+    def typed(self) -> bool:
+        return self.kind in TYPED
+
+    def carries(self, text: str) -> bool:
+        """Does `text` hold an answer of the wanted type (a number, a time, a place ...)?"""
+        return not self.typed or find_answer(self, text) is not None
+
+    def describe(self) -> str:
+        """What the answer type is, for notes: "how many", "when" ..."""
+        return {
+            Kind.HOW_MANY: "how many",
+            Kind.SAID: f"what {self.speaker or 'they'} said",
+        }.get(self.kind, self.kind.value.replace("_", "/"))
+
+
+# --- the question ----------------------------------------------------------------------------
+
+_AUX = (
+    r"(?:did|does|do|is|are|was|were|will|would|can|could|has|have|had|should|shall|may|might|"
+    r"must|isn't|aren't|wasn't|weren't|didn't|doesn't|don't|won't|hasn't|haven't)"
+)
+_SPEECH_VERBS = (
+    r"(?:say|says|said|tell|told|think|thinks|announce|announced|claim|claimed|warn|warned|"
+    r"predict|predicted|forecast|expect|expects|report|reported|write|wrote|argue|argued|"
+    r"suggest|suggested|propose|proposed|confirm|confirmed|stress|stressed|comment|"
+    r"commented|state|stated|reveal|revealed|add|added|respond|responded|react|reacted|"
+    r"want|wants|call|called|describe|described|admit|admitted|mean|meant)"
+)
+_RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.I))
+    for kind, pattern in (
+        (
+            Kind.COMPARISON,
+            r"\b(do|did|does)\s+(the\s+)?(outlets|sources|reports|articles|papers|media)\b"
+            r"|\b(agree|disagree|differ|different|differences?|compare|comparison|contrast)\b.*"
+            r"\b(outlets|sources|reports|articles|coverage|accounts|versions|figures|numbers)\b"
+            r"|\bwho says what\b|\bcompare\b|\bversus\b|\bvs\.?\s",
+        ),
+        (
+            Kind.HOW_MANY,
+            r"\bhow (many|much|large|big|high|low|far|long (?!until|till|before))\b"
+            r"|\b(death|casualty) toll\b"
+            r"|\bwhat(?:'s| is| was| were| are)?\s*(the\s+)?(number|amount|total|size|value|"
+            r"price|cost|rate|percentage|share|level|figure|toll|count)\b|\bwhat percent"
+            r"|\bhow (?:much|many) (?:did|does|do|is|was|were|are)\b",
+        ),
+        (
+            Kind.WHEN,
+            r"^\W*(when|by when|since when|until when)\b|\bwhat (time|date|day|year|month)\b"
+            r"|\bhow soon\b|\bhow long (until|till|before)\b|\bwhen\b.*\?\s*$",
+        ),
+        (
+            Kind.WHERE,
+            r"^\W*where\b|\bwhere\b.*\?\s*$|\b(what|which) (city|country|place|location|venue|"
+            r"state|region|town|capital|site)\b|\bin what (city|country|place)\b",
+        ),
+        (
+            Kind.WHY,
+            r"^\W*why\b|\bwhy\b|\bhow come\b|\bwhat (caused|causes|led to|prompted|drove|is "
+            r"behind|was behind|explains)\b|\b(the|what's the|what is the|what was the) "
+            r"(reason|cause|motive)s?\b|\bfor what reason\b",
+        ),
+        (
+            Kind.SAID,
+            rf"\bwhat (did|does|do|has|have|had|was|is|will)\s+(.{{1,60}}?)\s+{_SPEECH_VERBS}\b"
+            rf"|\bhow did (.{{1,60}}?) (react|respond)\b|\bwhat's (.{{1,60}}?)'s (take|view|"
+            r"position|stance|response|reaction)\b|\bwhat (is|was) (.{1,60}?)'s (take|view|"
+            r"position|stance|response|reaction)\b",
+        ),
+        (
+            Kind.WHAT,  # "who is Sun Chenghao?" asks what the articles say of him
+            r"^\W*who\s*(is|was|'s|are)\s+(?![\w .'-]*\b(minister|president|leader|"
+            r"chief|head|ceo|chairman|envoy|spokes\w+|secretary|governor|director|owner|"
+            r"winner|buyer|boss)\b)[\w .'-]{1,40}\?*\s*$"
+            r"|^\W*what\s*(is|was|'s|are)\s+(the\s+)?[\w.'-]+(\s+[\w.'-]+)?\s*\?*\s*$",
+        ),
+        (
+            Kind.WHO,
+            r"^\W*(who|whom|whose)\b|\b(which|what) (company|companies|firm|bank|leader|"
+            r"leaders|official|officials|person|people|country|countries|group|organi[sz]ation|"
+            r"minister|president|agency|party|side|team|buyer|seller)\b|\bwho\b.*\?\s*$",
+        ),
+        (
+            Kind.SUMMARY,
+            r"\bwhat('s| is| was)? (happening|happened|going on|the (latest|story|deal|news|"
+            r"situation|gist|upshot))\b|\btell me (about|more)\b|\bsummar|\bgist\b|\boverview\b"
+            r"|\bwhat('s| is| are| was| were) (.{1,60}) about\b|\bany news\b|\bwhat('s| is) up\b"
+            r"|\bbrief me\b|\bupdate on\b|\bwhat do we know\b",
+        ),
+        (Kind.YES_NO, rf"^\W*{_AUX}\b|\bwhether\b|\bor not\b"),
+    )
+)
+# A verb after the counted noun ends it: "how many European leaders attended" -> "leaders".
+_VERBISH = re.compile(
+    r"\w+ed|attend|came|went|got|made|took|sat|left|fled|met|show|showed|arrive|reach|die|"
+    r"remain|live|work|lost|won|fell|rose|need|want|own|hold|held|face|join"
+)
+_COMPOUND = re.compile(
+    r"\b(who|what|when|where|why|how)\b.+\b(and|or)\s+(who|what|when|where|why|how)\b", re.I
+)
+_UNIT_STOP = re.compile(
+    rf"\b({_AUX}|were|was|are|is|did|have|has|had|in|at|on|of|for|from|to|by|with|will|"
+    r"would|the|a|an|been|that|there|they|it|people's)\b",
+    re.I,
+)
+
+
+def intent_of(question: str, earlier: str | None = None) -> Intent:
+    """The question's intent. A bare follow-up ("and injured?") takes how-many from `earlier`
+    when it names only a new unit; "where?" is its own kind."""
+    q = " ".join(question.split())
+    if _COMPOUND.search(q):
+        return Intent(Kind.WHAT)  # "Who met and what did they discuss?" wants sentences
+    kind = next((k for k, rule in _RULES if rule.search(q)), Kind.WHAT)
+    if kind is Kind.WHAT and earlier and len(words(q)) <= 3:
+        before = intent_of(earlier)
+        if before.kind is Kind.HOW_MANY:
+            return Intent(Kind.HOW_MANY, unit=_last_word(q))
+        kind = before.kind
+    if kind is Kind.HOW_MANY:
+        return Intent(kind, unit=_unit(q))
+    if kind is Kind.SAID:
+        return Intent(kind, speaker=_speaker(q))
+    return Intent(kind)
+
+
+def _unit(question: str) -> str:
+    """The noun counted: "How many European leaders attended?" -> "leaders"."""
+    m = re.search(
+        r"\bhow (?:many|much)\s+(.*)|\b(?:number|amount|total|count) of\s+(.*)", question, re.I
+    )
+    if not m:
+        return ""
+    rest = m.group(1) or m.group(2) or ""
+    stop = _UNIT_STOP.search(rest)
+    phrase = (rest[: stop.start()] if stop else rest).split()
+    for i, word in enumerate(phrase[1:], start=1):
+        if _VERBISH.fullmatch(word.strip("?!.,").lower()):
+            phrase = phrase[:i]
+            break
+    unit = _last_word(" ".join(phrase))
+    if not unit:  # "how many were hurt?": the participle is the unit
+        after = re.match(r"\s*(?:were|was|are|is|have been|had been|got)\s+(\w+)", rest, re.I)
+        unit = after.group(1).lower() if after else ""
+    return unit
+
+
+def _last_word(text: str) -> str:
+    found = [w for w in words(text) if not w.isdigit()]
+    return found[-1] if found else ""
+
+
+def _speaker(question: str) -> str:
+    m = re.search(
+        rf"\bwhat (?:did|does|do|has|have|had|was|is|will)\s+(.{{1,60}}?)\s+"
+        rf"{_SPEECH_VERBS}\b",
+        question,
+        re.I,
+    ) or re.search(
+        r"\bhow did (.{1,60}?) (?:react|respond)\b|\bwhat(?:'s| is| was) (.{1,60}?)'s\b",
+        question,
+        re.I,
+    )
+    if not m:
+        return ""
+    return next(g for g in m.groups() if g).strip()
+
+
+# --- answers in sentences --------------------------------------------------------------------
+
+_NUMBER_WORD = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|a dozen|dozens|hundreds|thousands|millions|billions|several|"
+    r"a handful|half|a third|a quarter|both)"
+)
+_QUALIFIER = (
+    r"(?:(?:about|around|nearly|almost|more than|less than|fewer than|over|under|at least|"
+    r"at most|up to|some|roughly|approximately|an estimated|just over|just under|only)\s+)?"
+)
+_SCALE = r"(?:\s*(?:mln|million|bln|billion|bn|trillion|thousand|m|k|pct|percent|per cent|%))?"
+_NUMBER = re.compile(
+    rf"{_QUALIFIER}(?:(?:US)?\$|£|€|¥)?\s?(?:\d[\d,]*(?:\.\d+)?|{_NUMBER_WORD}\b)"
+    rf"(?:[\s-](?:hundred|thousand))?{_SCALE}(?:\s*(?:dlrs|dollars|yen|marks|francs|pounds|"
+    r"stg|euros?|yuan|rupees?)\b)?",
+    re.I,
+)
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_TIME = re.compile(
+    rf"\b(?:(?:on|by|until|till|before|after|since|from|in|during|early|late|mid|end of)\s+)?"
+    rf"(?:(?:the\s+)?(?:end|start|beginning|middle) of\s+)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?"
+    rf"|{_MONTH}(?:\s+\d{{4}})?|{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?"
+    r"|(?:19|20)\d\d(?:s)?|(?:the\s+)?(?:first|second|third|fourth)\s+quarter"
+    r"|(?:today|tomorrow|yesterday|tonight))\b"
+    r"|\b(?:with)?in\s+(?:the\s+)?(?:(?:next|coming|past|last)\s+(?:\w+\s+)?|(?:\d+|an?|one|"
+    r"two|three|four|five|six|seven|eight|nine|ten|a few|several|few)\s+)(?:days?|weeks?|"
+    r"months?|years?|hours?)\b"
+    r"|\b(?:next|last|this|later this|earlier this|coming)\s+(?:week|month|year|quarter|"
+    r"spring|summer|autumn|fall|winter|weekend)\b"
+    r"|\b(?:\w+\s+)?(?:days?|weeks?|months?|years?|hours?)\s+(?:ago|later|earlier|from now)\b"
+    r"|\b(?:soon|shortly|immediately|as soon as possible)\b",
+    re.I,
+)
+_FUTURE_QUESTION = re.compile(
+    r"\b(will|going to|gonna|next|upcoming|expected|scheduled|planned|due)\b", re.I
+)
+_BACKWARD = re.compile(r"\b(ago|last|earlier|yesterday|previous|past|since)\b", re.I)
+
+
+def _looks_back(sentence: str, m: re.Match[str]) -> bool:
+    """A time expression about the past: 'last week', 'two days ago', 'was in 2019'."""
+    if _BACKWARD.search(m.group()):
+        return True
+    before = sentence[max(0, m.start() - 25) : m.start()]
+    return bool(re.search(r"\b(was|were|had|did|came|took place)\b[^,.;]*$", before, re.I))
+
+
+_DATELINE = re.compile(r"^[A-Z][A-Za-z .'-]{1,30},\s+\w{3,9}\.?\s+\d{1,2}\s+-\s")
+_VAGUE_TIME = re.compile(r"^(?:soon|shortly|immediately|as soon as possible)$", re.I)
+_UNDECIDED = re.compile(
+    r"\b(?:(?:at\s+)?a\s+(?:location|venue|place|date|time)\s+(?:yet\s+)?to be "
+    r"(?:determined|decided|announced|agreed|confirmed|set)|(?:not|yet to be|still to be|"
+    r"has not been|have not been)\s+(?:yet\s+)?(?:decided|determined|announced|agreed|set)"
+    r"|undecided|unclear|no date (?:has been |was )?set)\b",
+    re.I,
+)
+_PLACE = re.compile(
+    r"\b(?:in|at|to|from|near|outside|inside|across|into|held in|based in)\s+(?:the\s+)?"
+    r"((?:[A-Z][\w'’.-]+)(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’.-]+){0,3})"
+    r"|\b([A-Z][\w.-]+(?:\s+[A-Z][\w.-]+)?)-based\b"
+    r"|^([A-Z][A-Z .'-]{2,30}),\s+" + _MONTH + r"\s+\d",
+)
+_CAUSE = re.compile(
+    r"\b(?:because(?: of)?|due to|owing to|as a result of|thanks to|on account of|since|"
+    r"caused by|driven by|amid|after|following|so that|in order to|to (?:avoid|prevent|help|"
+    r"ensure|protect|offset|boost|reduce|raise|cut|meet|finance|fund|pay)|citing|blamed|"
+    r"reflect(?:s|ed|ing)?|the reason|reasons? (?:is|was|being)|on (?:concern|fears|worries|"
+    r"hopes|expectations)s?|stem(?:s|med) from|result(?:s|ed)? from|led to|prompted|"
+    r"largely|mainly|partly|primarily)\b",
+    re.I,
+)
+_SPEECH = re.compile(
+    r"\b(?:said|says|told|added|warned|stated|stressed|noted|argued|insisted|explained|"
+    r"confirmed|announced|predicted|forecast|expects?|believes?|according to|quoted|"
+    r"acknowledg\w*|admitted|called|described|urged|vowed|pledged|promised|claimed|wrote|"
+    r"asked|replied|responded|signal(?:l)?ed|expressed|emphasi[sz]ed|cautioned|conceded)\b"
+    r"|[“”\"]",
+    re.I,
+)
+_NAME = re.compile(r"(?<![\w'’])([A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|de|van|von|al))*)")
+_NOT_NAMES = frozenset(
+    stem(w)
+    for w in """the a an it he she they we i this that these those but and or so if in on at
+    for by with after before while when where what who why how there here however meanwhile
+    monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december mr mrs ms dr""".split()
+)
+_LABELLED_NUMBER = re.compile(rf"(?:{_MONTH}|Article|No\.?|Section|Chapter|Resolution)\s*$", re.I)
+
+
+def find_answer(intent: Intent, sentence: str, question: str = "") -> Span | None:
+    """The span of `sentence` that answers a question of this intent, or None."""
+    finder = _FINDERS.get(intent.kind)
+    return finder(intent, sentence, question) if finder else None
+
+
+def _counts(intent: Intent, sentence: str, question: str) -> Span | None:
+    """A number, best one followed (within 4 words) by the asked unit or its synonyms."""
+    unit = stem(intent.unit) if intent.unit else ""
+    best: Span | None = None
+    for m in _NUMBER.finditer(sentence):
+        if not re.search(r"\d|[a-z]", m.group(), re.I) or _is_label_or_date(sentence, m):
+            continue
+        tail = sentence[m.end() : m.end() + 60]
+        tail_words = re.findall(r"[\w'’-]+", tail)[:4]
+        hit = next(
+            (i for i, w in enumerate(tail_words) if unit and _same_unit(stem(w.lower()), unit)),
+            None,
+        )
+        start = m.start() + len(m.group()) - len(m.group().lstrip())
+        if hit is not None:
+            end = m.end() + _end_of_word(tail, tail_words, hit)
+            span = Span(start, end, 1.0)
+        else:
+            words_after = tail_words[:1]
+            end = m.end() + (_end_of_word(tail, tail_words, 0) if words_after else 0)
+            span = Span(start, end, 0.45 if unit else 0.8)
+        if best is None or span.strength > best.strength:
+            best = span
+    return best
+
+
+def _end_of_word(tail: str, tail_words: list[str], index: int) -> int:
+    pos = 0
+    for i, w in enumerate(tail_words):
+        pos = tail.index(w, pos) + len(w)
+        if i == index:
+            return pos
+    return pos
+
+
+_UNIT_GROUPS = tuple(
+    frozenset(stem(w) for w in group.split())
+    for group in (
+        "killed dead death deaths died fatalities lives people civilians casualties",
+        "injured wounded injuries hurt casualties people",
+        "people persons civilians residents individuals",
+        "dollar dollars dlrs usd money",
+        "percent pct per",
+        "leader leaders head heads",
+    )
+)
+
+
+def _same_unit(word: str, unit: str) -> bool:
+    if word == unit or (
+        len(unit) >= 4 and word.startswith(unit[:4]) and len(word) <= len(unit) + 3
+    ):
+        return True
+    return any(word in g and unit in g for g in _UNIT_GROUPS)
+
+
+def _is_label_or_date(sentence: str, m: re.Match[str]) -> bool:
+    """'Article 5', 'August 18', '2025': labels and dates are not counts."""
+    text = m.group().strip()
+    if re.fullmatch(r"(?:19|20)\d\d", text):
+        return True
+    return bool(_LABELLED_NUMBER.search(sentence[: m.start()]))
+
+
+def _time(intent: Intent, sentence: str, question: str) -> Span | None:
+    undecided = _UNDECIDED.search(sentence)
+    if undecided and re.search(r"\b(date|time|when)\b", sentence[: undecided.end()], re.I):
+        return Span(undecided.start(), undecided.end(), 0.9)
+    best: Span | None = None
+    ahead = _FUTURE_QUESTION.search(question) is not None
+    dateline = _DATELINE.match(sentence)
+    dateline_end = dateline.end() if dateline else -1
+    for m in _TIME.finditer(sentence):
+        strength = 0.5 if _VAGUE_TIME.match(m.group()) else 1.0
+        if ahead and _looks_back(sentence, m):
+            strength = 0.3  # "When will they meet?" is not answered by "was in 2019"
+        elif ahead and re.fullmatch(r"(?:in\s+)?(?:19|20)\d\ds?", m.group(), re.I):
+            strength = 0.5
+        strength *= _nearness(sentence, m.start(), m.end(), question)
+        if m.end() <= dateline_end:
+            strength *= 0.3  # "LONDON, March 4 -" dates the report, not the event
+        if re.fullmatch(r"(?:19|20)\d\d", m.group()) and _in_question(m.group(), question):
+            continue
+        span = Span(m.start(), m.end(), strength)
+        if (
+            best is None
+            or span.strength > best.strength
+            or (span.strength == best.strength and span.end - span.start > best.end - best.start)
+        ):
+            best = span
+    return best
+
+
+def _place(intent: Intent, sentence: str, question: str) -> Span | None:
+    undecided = _UNDECIDED.search(sentence)
+    if undecided and re.search(r"\b(location|venue|place|where)\b", undecided.group(), re.I):
+        return Span(undecided.start(), undecided.end(), 1.0)
+    for m in _PLACE.finditer(sentence):
+        name = next(g for g in m.groups() if g)
+        first = stem(name.split()[0].lower().strip(".,"))
+        if first in _NOT_NAMES or re.fullmatch(_MONTH, name.split()[0]):
+            continue
+        if _in_question(name, question):
+            continue
+        return Span(m.start(), m.end(), 0.8 * _nearness(sentence, m.start(), m.end(), question))
+    return None
+
+
+def _nearness(sentence: str, start: int, end: int, question: str) -> float:
+    """1 when a content word of the question sits within a few words of the span, else 0.75:
+    "the summit ... at a location to be determined" beats "his counterpart in Ukraine"."""
+    if not question:
+        return 1.0
+    asked = {stem(w) for w in words(question)} - _NOT_NAMES
+    around = sentence[max(0, start - 70) : start] + " " + sentence[end : end + 70]
+    return 1.0 if any(stem(w) in asked for w in words(around)) else 0.75
+
+
+def _who(intent: Intent, sentence: str, question: str) -> Span | None:
+    for m in _NAME.finditer(sentence):
+        name = m.group(1).strip(".'’-")
+        first = stem(name.split()[0].lower()) if name.split() else ""
+        if not name or first in _NOT_NAMES or _in_question(name, question):
+            continue
+        if m.start() == 0 and len(name.split()) == 1 and not _SPEECH.search(sentence):
+            continue  # a capitalised first word is usually just a sentence start
+        return Span(m.start(), m.start() + len(name), 1.0)
+    return None
+
+
+def _cause(intent: Intent, sentence: str, question: str) -> Span | None:
+    m = _CAUSE.search(sentence)
+    if not m:
+        return None
+    end = _clause_end(sentence, m.end())
+    strong = re.match(
+        r"because|due to|owing to|as a result|caused|the reason|reason", m.group(), re.I
+    )
+    return Span(m.start(), end, 1.0 if strong else 0.7)
+
+
+def _said(intent: Intent, sentence: str, question: str) -> Span | None:
+    if not _SPEECH.search(sentence):
+        return None
+    if intent.speaker and not _mentions(sentence, intent.speaker):
+        return Span(0, len(sentence), 0.5)  # speech, speaker maybe in a neighbouring sentence
+    return Span(0, len(sentence), 1.0)
+
+
+def _clause_end(sentence: str, start: int) -> int:
+    m = re.search(r"[,;:.!?](?=\s|$)|\s[-–—]\s", sentence[start:])
+    end = start + m.start() if m else len(sentence)
+    return end if end - start > 12 else len(sentence.rstrip(".!?"))
+
+
+def _mentions(sentence: str, name: str) -> bool:
+    have = {stem(w) for w in words(sentence)}
+    wanted = [stem(w) for w in words(name) if stem(w) not in _NOT_NAMES]
+    return bool(wanted) and any(w in have for w in wanted)
+
+
+def _in_question(text: str, question: str) -> bool:
+    if not question:
+        return False
+    asked = {stem(w) for w in words(question)}
+    got = [stem(w) for w in words(text)]
+    return bool(got) and all(w in asked for w in got)
+
+
+_FINDERS = {
+    Kind.HOW_MANY: _counts,
+    Kind.WHEN: _time,
+    Kind.WHERE: _place,
+    Kind.WHO: _who,
+    Kind.WHY: _cause,
+    Kind.SAID: _said,
+}

@@ -1,0 +1,117 @@
+"""Question intent and answer spans: the rules that make an answer say when, where, how many."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.intent import Intent, Kind, find_answer, intent_of
+
+MERZ = (
+    "German Chancellor Friedrich Merz told reporters the US and Russian presidents agreed in "
+    'the calls that the meeting would be held "within the next two weeks".'
+)
+HOSTED = (
+    "US President Donald Trump hosted Ukrainian President Volodymyr Zelensky and seven European "
+    "leaders at the White House on Monday, with a focus on resolving the Ukrainian crisis."
+)
+LOCATION = (
+    "Russian President Vladimir Putin was not at the White House, but Trump called him during a "
+    "break in the day's meeting, discussing arrangements for a possible Putin-Zelensky summit "
+    '"at a location to be determined".'
+)
+PAST = "The last face-to-face meeting between Putin and Zelensky was in 2019."
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many European leaders attended?", Kind.HOW_MANY),
+        ("how much cocoa reached Bahia's ports that week?", Kind.HOW_MANY),
+        ("What's the death toll?", Kind.HOW_MANY),
+        ("When will Putin and Zelensky meet?", Kind.WHEN),
+        ("by when do they want a deal?", Kind.WHEN),
+        ("Where will the Putin-Zelensky summit be held?", Kind.WHERE),
+        ("which city hosts the talks?", Kind.WHERE),
+        ("Who hosted Zelensky?", Kind.WHO),
+        ("who is ukraine's defence minister?", Kind.WHO),
+        ("who is sun chenghao?", Kind.WHAT),
+        ("Why did the talks fall short of a breakthrough?", Kind.WHY),
+        ("what caused the delay?", Kind.WHY),
+        ("Did they agree on a ceasefire?", Kind.YES_NO),
+        ("is zelensky up for meeting putin?", Kind.YES_NO),
+        ("What did Fredchic Mirz confirm about Putin?", Kind.SAID),
+        ("how did Moscow react?", Kind.SAID),
+        ("Do the outlets agree on the casualty numbers?", Kind.COMPARISON),
+        ("what's going on with oil prices?", Kind.SUMMARY),
+        ("give me the gist", Kind.SUMMARY),
+        ("Who met at the White House and what did they discuss?", Kind.WHAT),
+    ],
+)
+def test_question_kinds(question: str, kind: Kind) -> None:
+    assert intent_of(question).kind is kind
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("How many European leaders attended?", "leaders"),
+        ("How many people were killed in the strikes?", "people"),
+        ("how many were hurt in the air raid?", "hurt"),
+        ("How many died?", "died"),
+    ],
+)
+def test_the_counted_unit_is_the_noun_not_the_verb(question: str, unit: str) -> None:
+    assert intent_of(question).unit == unit
+
+
+def test_speaker_of_a_what_did_x_say_question() -> None:
+    assert intent_of("What did Fredchic Mirz confirm about Putin?").speaker == "Fredchic Mirz"
+
+
+def test_bare_follow_up_keeps_the_counting_and_takes_the_new_unit() -> None:
+    follow = intent_of("and injured?", earlier="How many people died in the strikes?")
+    assert follow == Intent(Kind.HOW_MANY, unit="injured")
+    assert intent_of("where?", earlier="When will they meet?").kind is Kind.WHERE
+
+
+def _span(question: str, sentence: str) -> str:
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None
+    return sentence[span.start : span.end]
+
+
+def test_a_count_with_the_asked_unit_is_lifted_whole() -> None:
+    assert _span("How many European leaders attended?", HOSTED) == "seven European leaders"
+
+
+def test_a_future_question_wants_a_future_time() -> None:
+    question = "When will Putin and Zelensky meet?"
+    ahead = find_answer(intent_of(question), MERZ, question)
+    behind = find_answer(intent_of(question), PAST, question)
+    assert ahead is not None and behind is not None
+    assert MERZ[ahead.start : ahead.end] == "within the next two weeks"
+    assert ahead.strength > behind.strength
+
+
+def test_an_undecided_place_is_the_answer_to_where() -> None:
+    assert _span("Where will the summit be held?", LOCATION) == "at a location to be determined"
+
+
+def test_labels_and_dates_are_not_counts() -> None:
+    intent = intent_of("How many articles were signed?")
+    assert find_answer(intent, "It was signed on August 18 under Article 5.") is None
+
+
+def test_a_dateline_date_is_not_when_the_event_happened() -> None:
+    question = "When did Iran launch the offensive?"
+    span = find_answer(intent_of(question), "LONDON, March 4 - Iran launched it on Jan 9.")
+    assert span is not None and span.strength == 1.0
+    dated = find_answer(intent_of(question), "LONDON, March 4 - Iran launched an offensive.")
+    assert dated is not None and dated.strength < 0.5
+
+
+def test_a_sentence_without_the_answer_type_carries_nothing() -> None:
+    intent = intent_of("How many European leaders attended?")
+    assert not intent.carries("European leaders seemed to be pressing their case.")
+    assert intent.carries(HOSTED)
+    assert intent_of("What happened?").carries("Anything at all.")
