@@ -28,6 +28,7 @@ CANDIDATE_RATIO = 0.35  # sentences weighed for the answer span and for disagree
 CANDIDATES = 8
 NEAR_DUPLICATE = 0.6  # term Jaccard above which two sentences say the same thing
 MIN_LEAD_STRENGTH = 0.9  # a weaker span (a number without the asked unit) is not lifted
+LEAD_BONUS = 1.3  # a vague question prefers an article's first sentence
 # Kinds refused when no candidate sentence carries their answer type at all.
 MUST_CARRY = frozenset({Kind.HOW_MANY, Kind.WHEN, Kind.WHERE, Kind.WHO, Kind.SAID})
 _SPEAKER = re.compile(
@@ -157,7 +158,10 @@ def _broad(evidence: Evidence, ranked: list[Sentence]) -> list[Claim]:
     picks: list[Sentence] = []
     seen: set[str] = set()
     best = ranked[0].score
-    for s in ranked:
+    leads_first = sorted(
+        ranked, key=lambda s: -s.score * (LEAD_BONUS if _is_lead(evidence, s) else 1)
+    )
+    for s in leads_first:
         if len(picks) == MAX_SENTENCES or s.score < 0.4 * best:
             break
         article = evidence.passages[s.passage].article_id
@@ -168,6 +172,11 @@ def _broad(evidence: Evidence, ranked: list[Sentence]) -> list[Claim]:
         seen.add(article)
         picks.append(s)
     return [_claim(s) for s in picks]
+
+
+def _is_lead(evidence: Evidence, s: Sentence) -> bool:
+    """The article's first sentence: a news lead says who, what, when and where."""
+    return evidence.passages[s.passage].start == 0 and s.start < 200
 
 
 def _per_source(evidence: Evidence, candidates: list[Sentence]) -> list[Claim]:

@@ -101,7 +101,8 @@ _RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
             r"|\b(death|casualty) toll\b"
             r"|\bwhat(?:'s| is| was| were| are)?\s*(the\s+)?(number|amount|total|size|value|"
             r"price|cost|rate|percentage|share|level|figure|toll|count)\b|\bwhat percent"
-            r"|\bhow (?:much|many) (?:did|does|do|is|was|were|are)\b",
+            r"|\bhow (?:much|many) (?:did|does|do|is|was|were|are)\b"
+            r"|^\W*what\b[^?]*\b(cost|costs|priced|sell for|go for)\b",
         ),
         (
             Kind.WHEN,
@@ -154,6 +155,13 @@ _VERBISH = re.compile(
     r"\w+ed|attend|came|went|got|made|took|sat|left|fled|met|show|showed|arrive|reach|die|"
     r"remain|live|work|lost|won|fell|rose|need|want|own|hold|held|face|join"
 )
+# "How much is Qantas paying?", "What does it cost?": the unit is money.
+_MONEY_QUESTION = re.compile(
+    r"\bhow much\b.*\b(pay|paid|paying|cost|costs|spend|spent|spending|worth|price[ds]?|charge|"
+    r"offer|offering|bid|raise|raising|sell|sold|buy|bought|earn|earned|lose|lost|invest)\w*\b"
+    r"|\b(cost|costs|price|priced|prices)\b[^?]*\?*\s*$",
+    re.I,
+)
 _COMPOUND = re.compile(
     r"\b(who|what|when|where|why|how)\b.+\b(and|or)\s+(who|what|when|where|why|how)\b", re.I
 )
@@ -177,7 +185,7 @@ def intent_of(question: str, earlier: str | None = None) -> Intent:
             return Intent(Kind.HOW_MANY, unit=_last_word(q))
         kind = before.kind
     if kind is Kind.HOW_MANY:
-        return Intent(kind, unit=_unit(q))
+        return Intent(kind, unit="dlrs" if _MONEY_QUESTION.search(q) else _unit(q))
     if kind is Kind.SAID:
         return Intent(kind, speaker=_speaker(q))
     return Intent(kind)
@@ -250,7 +258,8 @@ _MONTH = (
 )
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 _TIME = re.compile(
-    rf"\b(?:(?:on|by|until|till|before|after|since|from|in|during|early|late|mid|end of)\s+)?"
+    rf"\b(?:(?:on|by|until|till|before|after|since|from|in|during|early|late|mid|end of)"
+    rf"(?:\s+|-))?"
     rf"(?:(?:the\s+)?(?:end|start|beginning|middle) of\s+)?"
     rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?"
     rf"|{_MONTH}(?:\s+\d{{4}})?|{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?"
@@ -342,7 +351,9 @@ def _counts(intent: Intent, sentence: str, question: str) -> Span | None:
             None,
         )
         start = m.start() + len(m.group()) - len(m.group().lstrip())
-        if hit is not None:
+        if hit is None and unit == _MONEY_UNIT and _CURRENCY.search(m.group()):
+            span = Span(start, m.end(), 1.0)
+        elif hit is not None:
             end = m.end() + _end_of_word(tail, tail_words, hit)
             span = Span(start, end, 1.0)
         else:
@@ -363,6 +374,10 @@ def _end_of_word(tail: str, tail_words: list[str], index: int) -> int:
     return pos
 
 
+_MONEY_UNIT = stem("dlrs")
+_CURRENCY = re.compile(
+    r"[$£€¥]|\b(dlrs|dollars|yen|marks|francs|pounds|stg|euros?|yuan|rupees?|cents|cts)\b", re.I
+)
 _UNIT_GROUPS = tuple(
     frozenset(stem(w) for w in group.split())
     for group in (
@@ -447,15 +462,30 @@ def _nearness(sentence: str, start: int, end: int, question: str) -> float:
 
 
 def _who(intent: Intent, sentence: str, question: str) -> Span | None:
+    best: Span | None = None
     for m in _NAME.finditer(sentence):
         name = m.group(1).strip(".'’-")
         first = stem(name.split()[0].lower()) if name.split() else ""
         if not name or first in _NOT_NAMES or _in_question(name, question):
             continue
-        if m.start() == 0 and len(name.split()) == 1 and not _SPEECH.search(sentence):
+        if (
+            m.start() == 0
+            and len(name.split()) == 1
+            and (not _SPEECH.search(sentence) or name.lower().endswith(("ed", "ing")))
+        ):
             continue  # a capitalised first word is usually just a sentence start
-        return Span(m.start(), m.start() + len(name), 1.0)
-    return None
+        span = Span(m.start(), m.start() + len(name), 0.9)
+        if _acts(sentence[span.end :], question):
+            return Span(span.start, span.end, 1.0)  # "Trump hosted ..." for "Who hosted ...?"
+        best = best or span
+    return best
+
+
+def _acts(after: str, question: str) -> bool:
+    """The words right after a name include one of the question's: the name does what is
+    asked about."""
+    asked = {stem(w) for w in words(question)} - _NOT_NAMES
+    return any(stem(w) in asked for w in words(" ".join(after.split()[:4])))
 
 
 def _cause(intent: Intent, sentence: str, question: str) -> Span | None:
