@@ -42,6 +42,9 @@ CONTEXT_WEIGHT = 0.5  # terms of the earlier question in a follow-up count half
 NAME_WEIGHT = 1.5  # a name in the question is its focus: "What did Macron call Putin?"
 IDF_CAP = 2.0  # a question term weighs at most this many times the median term
 ANSWERLESS = 0.35
+TYPED_CANDIDATES = 8
+TYPED_MIN_COVERAGE = 0.2
+PARAPHRASE_FLOOR = 0.05  # a sentence that says it in other words shares no word with it
 HEADING_MIN_COVERAGE = 0.3
 HEADING_SHARE = 0.8  # a sentence without the asked answer type keeps this share of its score
 COMMON_FUZZ = 0.4  # a near-miss counts less for a common word ("stock"~"stick") than a name
@@ -156,6 +159,19 @@ class Evidence:
         return self.coverage_of(bag)
 
     @cached_property
+    def typed_answer(self) -> Sentence | None:
+        """The best sentence that carries a clear answer of the asked type and speaks to the
+        question ("more than 50 injuries" for "How many were hurt?"), if any."""
+        if not self.intent.typed:
+            return None
+        strong = [
+            s
+            for s in self.ranked()[:TYPED_CANDIDATES]
+            if s.answer and s.answer[2] >= 0.9 and s.coverage >= TYPED_MIN_COVERAGE
+        ]
+        return strong[0] if strong else None
+
+    @cached_property
     def article_coverage(self) -> float:
         """The best single article's coverage of the question: terms that meet only across
         different articles ("What did Reagan say about Bahia cocoa?", Reagan in one story and
@@ -209,7 +225,16 @@ class Evidence:
         """Zero every sentence's score but these: the gate found the answer in their meaning,
         and the other sentences only matched the question's words."""
         keep = set(texts)
-        self.sentences = [s if s.text in keep else replace(s, score=0.0) for s in self.sentences]
+        for i, s in enumerate(self.sentences):  # a heading that means it: what is under it
+            if s.text in keep and is_heading_or_question(s.text):
+                after = self.sentences[i + 1 : i + 3]
+                keep |= {n.text for n in after if n.passage == s.passage}
+        self.sentences = [
+            replace(s, score=max(s.score, PARAPHRASE_FLOOR), coverage=max(s.coverage, 0.01))
+            if s.text in keep
+            else replace(s, score=0.0)
+            for s in self.sentences
+        ]
 
     def drop(self, texts: Iterable[str]) -> None:
         """Zero the score of these sentences (and any sentence inside one of them)."""

@@ -34,8 +34,10 @@ class Kind(StrEnum):
     WHAT = "what"  # any other factual question: no answer type to look for
 
 
-# Kinds whose answer is a typed span a sentence must carry.
-TYPED = frozenset({Kind.HOW_MANY, Kind.WHEN, Kind.WHERE, Kind.WHO, Kind.WHY, Kind.SAID})
+# Kinds whose answer is a typed span a sentence carries (yes/no: a word that affirms or denies).
+TYPED = frozenset(
+    {Kind.HOW_MANY, Kind.WHEN, Kind.WHERE, Kind.WHO, Kind.WHY, Kind.SAID, Kind.YES_NO}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -527,7 +529,31 @@ def _in_question(text: str, question: str) -> bool:
     return bool(got) and all(w in asked for w in got)
 
 
+_STANCE = re.compile(
+    r"\b(?:agreed|agrees|agreement|rejected|rejects|declined|declines|refused|refuses|denied|"
+    r"denies|confirmed|confirms|ready|willing|unwilling|open to|openness|ruled out|rules out|"
+    r"approved|approves|accepted|accepts|no longer|not|no|never|nor|cannot|won't|didn't|"
+    r"doesn't|hasn't|haven't|isn't|wasn't|hasn’t|didn’t|doesn’t|isn’t|wasn’t|won’t|failed|"
+    r"yes|plans to|will|intends to|expects to|off the table|on the table|"
+    r"(?:has|have|had) (?:already )?\w+ed)\b",
+    re.I,
+)
+
+
+def _stance(intent: Intent, sentence: str, question: str) -> Span | None:
+    """A yes/no question is answered by the sentence that affirms or denies: one with a word
+    of stance (agreed, rejected, not, ready ...) near the question's own words."""
+    best: Span | None = None
+    for m in _STANCE.finditer(sentence):
+        span = Span(m.start(), m.end(), 0.6 * _nearness(sentence, m.start(), m.end(), question))
+        if _nearness(sentence, m.start(), m.end(), question) == 1.0:
+            return Span(m.start(), m.end(), 1.0)
+        best = best or span
+    return best
+
+
 _FINDERS = {
+    Kind.YES_NO: _stance,
     Kind.HOW_MANY: _counts,
     Kind.WHEN: _time,
     Kind.WHERE: _place,

@@ -71,6 +71,10 @@ def judge(
     score = verdict(True, "").score
     if score >= THRESHOLD:
         return verdict(True, "answerable")
+    if score >= BORDERLINE and evidence.typed_answer is not None:
+        # a clear answer of the asked type is evidence too: "more than 50 injuries" answers
+        # "How many were hurt in the air raid?" though "air raid" is written "strikes"
+        return verdict(True, "the asked-for answer is there")
     if score >= BORDERLINE and compare is not None:
         texts = [s.text for s in evidence.ranked()[:SECOND_OPINION_SENTENCES]]
         said = tuple(

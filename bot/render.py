@@ -15,11 +15,13 @@ WIDTH = 100
 
 
 def render_answer(answer: Answer, width: int = WIDTH) -> str:
-    """Answer text, an optional note, then 'Sources:' with outlet, title, date, link, quote.
+    """Answer text, an optional note, then 'Sources:' with outlet, title, date, file, link,
+    quote.
 
     Every source shows outlet, title and date; a missing one reads "outlet unknown", "untitled"
     or "date unknown" rather than vanishing. The outlet is the site's domain when only the URL
-    names it. A file name is no name for a reader and is not shown (`--json` keeps it)."""
+    names it. The file is listed under the source, so a claim can be checked in the folder,
+    but an answer's text never names a source by its file."""
     lines = [textwrap.fill(answer.text, width) if answer.text else ""]
     if answer.note:
         lines += ["", textwrap.fill(f"Note: {answer.note}", width)]
@@ -35,7 +37,7 @@ def _source_lines(c: Citation, width: int) -> list[str]:
     outlet = publisher(c.outlet, c.url) or "outlet unknown"
     title = f"“{c.title}”" if c.title else "untitled"
     date = c.published or "date unknown"
-    lines = [f"  [{c.n}] {outlet} — {title} ({date})"]
+    lines = [f"  [{c.n}] {outlet} — {title} ({date})", f"      file: {c.file}"]
     if c.url:
         lines.append(f"      url: {c.url}")
     quote = textwrap.fill(

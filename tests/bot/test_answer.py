@@ -129,7 +129,7 @@ def test_second_opinion_is_asked_only_in_the_borderline_band(seeds_retriever: Re
     for question, borderline in [
         ("What did Macron call Putin?", False),  # answerable outright
         ("What is the recipe for banana bread?", False),  # far below the band
-        ("How many people were killed in the Russian strikes?", True),
+        ("What is the mood in Moscow?", True),  # near the threshold, no typed answer
     ]:
         retrieval = seeds_retriever.retrieve(question, 6)
         evidence = Evidence(question, retrieval.passages, retrieval.lexicon)
@@ -255,7 +255,8 @@ def test_the_injected_article_still_answers_as_data(injected: tuple[Index, Answe
         filters=Filters(source="005_injection"),
     )
     assert any(c.file == "005_injection.txt" for c in answer.citations), answer.text
-    assert "next week" in answer.text
+    assert "next week" in answer.text.lower()
+    assert not any(looks_like_instruction(c.quote) for c in answer.citations)
 
 
 def test_prompt_fences_article_text_as_data(injected: tuple[Index, Answerer]) -> None:

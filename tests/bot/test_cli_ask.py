@@ -133,7 +133,8 @@ def test_text_answer_cites_and_lists_every_source(newsbot: Run) -> None:
         date = c["published"] or "date unknown"
         assert first == f"{outlet} — “{c['title']}” ({date})"
         assert " ".join(c["quote"].split()[:6]) in " ".join(blocks[c["n"]].split())
-        assert Path(c["file"]).stem not in result.stdout  # a file name names nothing
+        assert f"file: {c['file']}" in blocks[c["n"]]  # where to check it in the folder
+        assert Path(c["file"]).stem not in head  # but the answer never names a file
     # the seed the Macron quote comes from gives neither outlet nor date: both are said
     assert "outlet unknown" in result.stdout and "date unknown" in result.stdout
 
