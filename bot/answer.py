@@ -25,6 +25,7 @@ from bot.models import Answer
 from bot.relevance import Verdict, judge
 from bot.retrieve import Filters, Retrieval, Retriever, ms_since
 from bot.verify import gives_asked_type, missing_type_note, verify
+from ingest.embed import similarity_floor
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -160,6 +161,7 @@ def judged_answer(
         evidence,
         retrieval.best_similarity,
         functools.partial(retrieval.sentence_similarities, question),
+        similarity_floor(retrieval.embeddings),
     )
     if not verdict.answerable:
         return _refusal(base, started, verdict.reason), verdict

@@ -51,14 +51,16 @@ def judge(
     evidence: Evidence,
     best_similarity: float,
     compare: Callable[[list[str]], list[float]] | None = None,
+    floor: float = 0.0,
 ) -> Verdict:
     """Answerable or not, with a short reason the refusal can show.
 
     `compare` scores sentences against the question (cosine each); given, it is the second
-    opinion for borderline scores.
+    opinion for borderline scores. `floor` is the embedding model's cosine for unrelated texts
+    (`ingest.embed.similarity_floor`): similarities are read relative to it.
     """
     coverage = round(evidence.article_coverage, 3) if evidence.weights else 0.0
-    similarity = round(best_similarity, 3)
+    similarity = round(_relative(best_similarity, floor), 3)
 
     def verdict(ok: bool, reason: str) -> Verdict:
         return Verdict(ok, reason, coverage, similarity)
@@ -78,8 +80,15 @@ def judge(
     if score >= BORDERLINE and compare is not None:
         texts = [s.text for s in evidence.ranked()[:SECOND_OPINION_SENTENCES]]
         said = tuple(
-            t for t, sim in zip(texts, compare(texts), strict=True) if sim >= SENTENCE_THRESHOLD
+            t
+            for t, sim in zip(texts, compare(texts), strict=True)
+            if _relative(sim, floor) >= SENTENCE_THRESHOLD
         )
         if said:
             return Verdict(True, "said in other words", coverage, similarity, said)
     return verdict(False, "nothing in them answers it")
+
+
+def _relative(cosine: float, floor: float) -> float:
+    """A cosine read against the model's floor for unrelated texts, 0..1."""
+    return max(0.0, (cosine - floor) / (1.0 - floor)) if floor < 1.0 else 0.0

@@ -41,6 +41,7 @@ class MiniLMEmbeddings(Embeddings):
 
     model_id = "all-MiniLM-L6-v2-int8"
     dimension = 384
+    similarity_floor = 0.0  # cosine of unrelated texts: about 0.0-0.1
 
     def __init__(self, threads: int = 0) -> None:
         self._threads = threads
@@ -110,6 +111,7 @@ class E5Embeddings(Embeddings):
     """
 
     model_id = "multilingual-e5-small"
+    similarity_floor = 0.7  # e5 puts unrelated texts at cosine ~0.7-0.78, related at 0.8+
 
     def __init__(self) -> None:
         try:
@@ -157,6 +159,19 @@ def make_embedder(
             max_retries=3,
         )
     raise EmbedderUnavailable(f"unknown embedder {name!r}; choose one of {', '.join(EMBEDDERS)}")
+
+
+OPENAI_SIMILARITY_FLOOR = 0.1  # text-embedding-3-small: unrelated texts at ~0.0-0.2
+
+
+def similarity_floor(embeddings: object) -> float:
+    """Where a model puts the cosine of unrelated texts. Similarities are read relative to it
+    (`(cos - floor) / (1 - floor)`), so one refusal threshold holds for every model: e5 gives
+    "banana bread" against news about Ukraine 0.77, MiniLM 0.04."""
+    floor = getattr(embeddings, "similarity_floor", None)
+    if isinstance(floor, float):
+        return floor
+    return OPENAI_SIMILARITY_FLOOR if type(embeddings).__name__ == "OpenAIEmbeddings" else 0.0
 
 
 def embedder_id(name: str) -> str:

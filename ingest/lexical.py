@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from ingest.store import Index
 
 log = logging.getLogger(__name__)
-FORMAT = 4  # bump when the cache layout or tokenisation changes: old caches are rebuilt
+FORMAT = 5  # bump when the cache layout or tokenisation changes: old caches are rebuilt
 STATE_FILE = "state.json"
 CHUNKS_FILE = "chunks.jsonl"
 FUZZY_MIN_RATIO = 0.7  # difflib ratio; "kiir"/"keir" and "mirz"/"merz" are 0.75
@@ -82,6 +82,9 @@ _IRREGULAR = {
     for base, forms in (
         line.split(":")
         for line in """meet:met hold:held take:took,taken give:gave,given
+        agree:agreed,agreeing disagree:disagreed,disagreeing guarantee:guaranteed,guaranteeing
+        free:freed,freeing decree:decreed oversee:oversaw,overseen,overseeing sue:sued,suing
+        win:winning,winner run:running swim:swimming begin:beginning
         make:made come:came see:saw,seen speak:spoke,spoken win:won lose:lost fight:fought
         seek:sought bring:brought begin:began,begun write:wrote,written choose:chose,chosen
         strike:struck flee:fled fall:fell,fallen lead:led keep:kept send:sent spend:spent
