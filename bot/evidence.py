@@ -50,6 +50,7 @@ HEADING_SHARE = 0.8  # a sentence without the asked answer type keeps this share
 COMMON_FUZZ = 0.4  # a near-miss counts less for a common word ("stock"~"stick") than a name
 _BULLET = re.compile(r"[-–—•*]\s+")
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*")
+_ODD_NAME = re.compile(r"\b[a-z]+[A-Z]\w*|\b(?:19|20)\d\d\b")
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|above)\b"
     r"|\b(system prompt|you are now|as an ai|new instructions)\b"
@@ -403,6 +404,8 @@ def _question_names(question: str) -> dict[str, str]:
     if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
         return {}
     names: dict[str, str] = {}
+    for m in _ODD_NAME.finditer(question):  # "iPhone", "eBay", a year: names in any position
+        names.setdefault(stem(m.group().lower()), m.group())
     for m in _NAME.finditer(question):
         before = question[: m.start()].rstrip()
         if not before or before[-1] in '.!?:"“':

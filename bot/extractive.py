@@ -80,9 +80,7 @@ def extract(evidence: Evidence) -> list[Claim]:
 def _typed(evidence: Evidence, ranked: list[Sentence], candidates: list[Sentence]) -> list[Claim]:
     """Lead with the span of the best sentence that carries the answer type."""
     carrying = [
-        s
-        for s in candidates
-        if s.answer and s.answer[2] >= 0.5 and s.coverage >= MIN_LEAD_COVERAGE
+        s for s in candidates if s.answer and s.answer[2] >= 0.5 and s.coverage >= MIN_LEAD_COVERAGE
     ]
     if not carrying:
         if evidence.intent.kind in MUST_CARRY:
