@@ -50,6 +50,7 @@ HEADING_SHARE = 0.8  # a sentence without the asked answer type keeps this share
 COMMON_FUZZ = 0.4  # a near-miss counts less for a common word ("stock"~"stick") than a name
 _BULLET = re.compile(r"[-–—•*]\s+")
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*")
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
 _ODD_NAME = re.compile(r"\b[a-z]+[A-Z]\w*|\b(?:19|20)\d\d\b")
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|above)\b"
@@ -226,12 +227,15 @@ class Evidence:
         """Zero every sentence's score but these: the gate found the answer in their meaning,
         and the other sentences only matched the question's words."""
         keep = set(texts)
-        for i, s in enumerate(self.sentences):  # a heading that means it: what is under it
-            if s.text in keep and is_heading_or_question(s.text):
+        under: set[str] = set()  # a heading that means it (sharing a word): what is under it
+        for i, s in enumerate(self.sentences):
+            if s.text in keep and s.coverage > 0 and is_heading_or_question(s.text):
                 after = self.sentences[i + 1 : i + 3]
-                keep |= {n.text for n in after if n.passage == s.passage}
+                under |= {n.text for n in after if n.passage == s.passage}
         self.sentences = [
             replace(s, score=max(s.score, PARAPHRASE_FLOOR), coverage=max(s.coverage, 0.01))
+            if s.text in under or (s.text in keep and s.coverage > 0)
+            else s
             if s.text in keep
             else replace(s, score=0.0)
             for s in self.sentences
@@ -404,6 +408,7 @@ def _question_names(question: str) -> dict[str, str]:
     if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
         return {}
     names: dict[str, str] = {}
+    question = _URL.sub(" ", question)  # a pasted link's words are no names
     for m in _ODD_NAME.finditer(question):  # "iPhone", "eBay", a year: names in any position
         names.setdefault(stem(m.group().lower()), m.group())
     for m in _NAME.finditer(question):

@@ -248,10 +248,14 @@ _QUALIFIER = (
     r"at most|up to|some|roughly|approximately|an estimated|just over|just under|only)\s+)?"
 )
 _SCALE = r"(?:\s*(?:mln|million|bln|billion|bn|trillion|thousand|m|k|pct|percent|per cent|%))?"
+_CURRENCIES = (
+    r"dlrs|dollars|yen|marks|francs|pounds|stg|euros?|yuan|rupees?|kroner|kronor|krone|krona|"
+    r"roubles?|rubles?|pesos?|lira|lire|rand|won|shekels?|dinars?|riyals?|baht|ringgit|"
+    r"rupiah|zloty|cents|cts"
+)
 _NUMBER = re.compile(
     rf"{_QUALIFIER}(?:(?:US)?\$|£|€|¥)?\s?(?:\d[\d,]*(?:\.\d+)?|{_NUMBER_WORD}\b)"
-    rf"(?:[\s-](?:hundred|thousand))?{_SCALE}(?:\s*(?:dlrs|dollars|yen|marks|francs|pounds|"
-    r"stg|euros?|yuan|rupees?)\b)?",
+    rf"(?:[\s-](?:hundred|thousand))?{_SCALE}(?:\s*(?:{_CURRENCIES})\b)?",
     re.I,
 )
 _MONTH = (
@@ -377,9 +381,7 @@ def _end_of_word(tail: str, tail_words: list[str], index: int) -> int:
 
 
 _MONEY_UNIT = stem("dlrs")
-_CURRENCY = re.compile(
-    r"[$£€¥]|\b(dlrs|dollars|yen|marks|francs|pounds|stg|euros?|yuan|rupees?|cents|cts)\b", re.I
-)
+_CURRENCY = re.compile(rf"[$£€¥]|\b(?:{_CURRENCIES})\b", re.I)
 _UNIT_GROUPS = tuple(
     frozenset(stem(w) for w in group.split())
     for group in (

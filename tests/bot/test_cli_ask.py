@@ -309,14 +309,16 @@ def test_render_says_what_a_source_lacks() -> None:
     blocks = source_blocks(out)
     assert blocks[1].splitlines() == [
         "outlet unknown — untitled (date unknown)",
+        "      file: a.txt",
         "      “It rained.”",
     ]
     assert blocks[2].splitlines()[0] == "cgtn.com — “Rain” (2025-08-19)"
-    assert blocks[3].splitlines()[:2] == [  # the site's domain when only the URL names it
+    assert blocks[3].splitlines()[:3] == [  # the site's domain when only the URL names it
         "bbc.com — “Sun” (date unknown)",
+        "      file: c.txt",
         "      url: https://www.bbc.com/x",
     ]
-    assert ".txt" not in out
+    assert ".txt" not in out.split("\nSources:\n")[0]  # the answer never names a file
 
 
 def test_reader_leaving_early_is_not_an_error(seeded: Path) -> None:
