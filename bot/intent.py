@@ -507,7 +507,7 @@ def _said(intent: Intent, sentence: str, question: str) -> Span | None:
     if not _SPEECH.search(sentence):
         return None
     if intent.speaker and not _mentions(sentence, intent.speaker):
-        return Span(0, len(sentence), 0.5)  # speech, speaker maybe in a neighbouring sentence
+        return Span(0, len(sentence), 0.4)  # someone's words: this sentence does not say whose
     return Span(0, len(sentence), 1.0)
 
 
