@@ -283,6 +283,7 @@ _TIME = re.compile(
 _FUTURE_QUESTION = re.compile(
     r"\b(will|going to|gonna|next|upcoming|expected|scheduled|planned|due)\b", re.I
 )
+_PAST_QUESTION = re.compile(r"\b(did|was|were|had|happened|took place)\b", re.I)
 _BACKWARD = re.compile(r"\b(ago|last|earlier|yesterday|previous|past|since)\b", re.I)
 
 
@@ -443,7 +444,9 @@ def _time(intent: Intent, sentence: str, question: str) -> Span | None:
 def _place(intent: Intent, sentence: str, question: str) -> Span | None:
     undecided = _UNDECIDED.search(sentence)
     if undecided and re.search(r"\b(location|venue|place|where)\b", undecided.group(), re.I):
-        return Span(undecided.start(), undecided.end(), 1.0)
+        # "at a location to be determined" answers where something will be, not where it was
+        ahead = not _PAST_QUESTION.search(question)
+        return Span(undecided.start(), undecided.end(), 1.0 if ahead else 0.4)
     for m in _PLACE.finditer(sentence):
         name = next(g for g in m.groups() if g)
         first = stem(name.split()[0].lower().strip(".,"))
@@ -536,7 +539,7 @@ _STANCE = re.compile(
     r"denies|confirmed|confirms|ready|willing|unwilling|open to|openness|ruled out|rules out|"
     r"approved|approves|accepted|accepts|no longer|not|no|never|nor|cannot|won't|didn't|"
     r"doesn't|hasn't|haven't|isn't|wasn't|hasn’t|didn’t|doesn’t|isn’t|wasn’t|won’t|failed|"
-    r"yes|plans to|will|intends to|expects to|off the table|on the table|"
+    r"yes|plans to|will|intends to|expects to|off the table|on the table|without|"
     r"(?:has|have|had) (?:already )?\w+ed)\b",
     re.I,
 )
