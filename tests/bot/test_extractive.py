@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 
 from bot.answer import Answerer
-from bot.models import Answer
+from bot.evidence import Evidence
+from bot.extractive import extract
+from bot.models import Answer, Passage
+from ingest.lexical import LexChunk, LexicalIndex
 
 MARK = re.compile(r"\s*\[\d+\]")
 
@@ -88,3 +91,34 @@ def test_follow_up_never_repeats_the_earlier_answer(answerer: Answerer) -> None:
     first = answerer.ask(earlier)
     again = answerer.ask("how many again?", follow_up_of=earlier)
     assert again.text != first.text
+
+
+def _evidence(question: str, *texts: str) -> Evidence:
+    """Real Evidence over hand-written articles, scored against a small real lexical index."""
+    passages = [
+        Passage(f"a{i}.txt#h#0", f"a{i}.txt", f"a{i}.txt", t, 0, len(t), outlet=f"o{i}.com")
+        for i, t in enumerate(texts)
+    ]
+    chunks = [LexChunk(p.chunk_id, p.text, {"article_id": p.article_id}) for p in passages]
+    chunks += [LexChunk("bg.txt#h#0", "The central bank kept interest rates unchanged.", {})]
+    return Evidence(question, passages, LexicalIndex.from_chunks(chunks))
+
+
+def test_a_garbled_sentence_loses_to_a_clean_one_saying_the_same() -> None:
+    garbled = "The ministers met in?Washington on Monday to sign the fishing accord."
+    clean = "The ministers met in Washington on Monday to sign the fishing accord."
+    for order in ((garbled, clean), (clean, garbled)):
+        claims = extract(_evidence("Where did the ministers sign the fishing accord?", *order))
+        assert claims and "in?Washington" not in " ".join(c.text for c in claims)
+
+
+def test_headings_and_questions_are_never_quoted_as_answers() -> None:
+    text = (
+        "Fishing Accord Signed\n"
+        "Why did the ministers sign the fishing accord?\n"
+        "The ministers signed the fishing accord because stocks of cod had collapsed."
+    )
+    claims = extract(_evidence("Why did the ministers sign the fishing accord?", text))
+    assert claims
+    assert all("?" not in c.text and c.text != "Fishing Accord Signed" for c in claims)
+    assert any("stocks of cod had collapsed" in c.text for c in claims)
