@@ -154,8 +154,16 @@ class OwnServer:
         self.proc.wait(timeout=30)
 
     def freeze(self) -> None:
+        """SIGSTOP, then wait until the kernel shows the server stopped: the signal is delivered
+        asynchronously, and a request sent in that window on a busy machine would be answered."""
         self._signal(signal.SIGSTOP)
         self.frozen = True
+        assert self.proc is not None
+        stat = Path(f"/proc/{self.proc.pid}/stat")
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and stat.read_text().rsplit(")", 1)[1].split()[0] != "T":
+            time.sleep(0.01)
+        time.sleep(0.2)  # the server's worker threads stop with it
 
     def thaw(self) -> None:
         self._signal(signal.SIGCONT)
