@@ -31,6 +31,7 @@ from bot.compose import publisher, source_name
 from bot.evidence import Evidence, Sentence
 from bot.figures import NUMBER_WORDS, Figure, answers_measure, figures, measure_asked, when
 from bot.models import Passage
+from bot.outlets import site_label
 from ingest.lexical import STOPWORDS, fold, stem, words, wordset
 
 MIN_COVERAGE = 0.15  # both sides must speak to the question
@@ -75,7 +76,6 @@ _NOT_NAMES = wordset(
     monday tuesday wednesday thursday friday saturday sunday january february march april may
     june july august september october november december"""
 )
-_TLD_PARTS = wordset("com co org net gov edu ac info biz news")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,11 +136,7 @@ def outlet_key(p: Passage) -> str:
     name = publisher(p.outlet, p.url)
     if not name:
         return "article:" + p.article_id
-    if " " not in name.strip() and "." in name:
-        parts = name.lower().split(".")
-        while len(parts) > 1 and (parts[-1] in _TLD_PARTS or len(parts[-1]) == 2):
-            parts.pop()
-        name = parts[-1]
+    name = site_label(name) or name
     return "".join(ch for ch in fold(name) if ch.isalnum()).removeprefix("the")
 
 

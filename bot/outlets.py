@@ -22,7 +22,7 @@ from ingest.lexical import QUESTION_NOISE, STOPWORDS, fold, words
 MAX_WORDS = 4  # "the wall street journal"
 MIN_ALIAS = 3  # "bbc", "cnn"; shorter names would match stray letters
 # Labels below a registrable domain name: "chinadaily.com.cn" -> "chinadaily".
-_SECOND_LEVEL = frozenset("com co org net gov edu ac ne or go".split())
+_SECOND_LEVEL = frozenset("com co org net gov edu ac ne or go info biz news".split())
 # Words an outlet's name may carry or drop: "Al Jazeera English" is asked as "Al Jazeera".
 _GENERIC = frozenset("the english news online com www".split())
 _WORD = re.compile(r"[^\W_]+")
@@ -103,17 +103,26 @@ class Outlets:
         return None
 
 
+def site_label(name: str) -> str:
+    """The name a domain registers: "chinadaily.com.cn" -> "chinadaily", "bbc.co.uk" -> "bbc";
+    "" for a name that is no domain ("Al Jazeera")."""
+    folded = fold(name).strip()
+    if not _DOMAIN.fullmatch(folded):
+        return ""
+    labels = folded.split(".")[:-1]  # the top-level domain goes
+    while len(labels) > 1 and (labels[-1] in _SECOND_LEVEL or len(labels[-1]) == 2):
+        labels.pop()
+    return labels[-1]
+
+
 def aliases(outlet: str) -> set[str]:
     """Spellings of a stored outlet a question may use, each its words joined:
     "chinadaily.com.cn" -> {"chinadaily", "chinadailycomcn"}, "Al Jazeera English" ->
     {"aljazeeraenglish", "aljazeera"}. Too short ones and ordinary words are left out."""
     folded = fold(outlet).strip()
     names = [words(folded)]
-    if _DOMAIN.fullmatch(folded):
-        labels = folded.split(".")[:-1]  # the top-level domain goes
-        while len(labels) > 1 and labels[-1] in _SECOND_LEVEL:
-            labels.pop()
-        names.append(words(labels[-1]))
+    if site := site_label(folded):
+        names.append(words(site))
     names.append([w for w in names[0] if w not in _GENERIC])
     joined = {"".join(n) for n in names if n}
     return {a for a in joined if len(a) >= MIN_ALIAS and a not in STOPWORDS | QUESTION_NOISE}
