@@ -73,6 +73,21 @@ def evidence_k(k: int) -> int:
     return max(k, EVIDENCE_POOL)
 
 
+def retrieve_for(
+    question: str,
+    retriever: Retriever,
+    k: int,
+    filters: Filters | None = None,
+    follow_up_of: str | None = None,
+) -> tuple[str, str | None, Retrieval]:
+    """The cleaned question, the cleaned earlier question (None unless a follow-up) and the
+    evidence for them: a follow-up searches with the earlier question joined on."""
+    text = clean_question(question)
+    context = clean_question(follow_up_of) if follow_up_of and follow_up_of.strip() else None
+    query = f"{context}\n{text}" if context else text
+    return text, context, retriever.retrieve(query, evidence_k(k), filters)
+
+
 def answer_question(
     question: str,
     retriever: Retriever,
@@ -87,10 +102,7 @@ def answer_question(
     `follow_up_of` is the earlier question a follow-up refers to ("What about Macron?"): it
     joins the search and weighs half in picking sentences.
     """
-    text = clean_question(question)
-    context = clean_question(follow_up_of) if follow_up_of and follow_up_of.strip() else None
-    query = f"{context}\n{text}" if context else text
-    retrieval = retriever.retrieve(query, evidence_k(k), filters)
+    text, context, retrieval = retrieve_for(question, retriever, k, filters, follow_up_of)
     answer = respond(text, retrieval, generator, context=context, filters=filters)
     if context and not answer.refused:
         answer = _not_a_repeat(answer, retrieval, generator, context, k, filters, retriever)

@@ -24,7 +24,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
 
-from bot.answer import clean_question, evidence_k, judged_answer
+from bot.answer import clean_question, judged_answer, retrieve_for
 from bot.generator import Generator
 from bot.models import Answer
 from bot.retrieve import Retriever
@@ -228,10 +228,9 @@ def evaluate(
 def ask_case(case: EvalCase, retriever: Retriever, generator: Generator, k: int) -> CaseResult:
     """One question, asked the way `answer_question` asks it (same query, same evidence pool):
     a follow-up searches with the earlier question joined on, and weighs it as context."""
-    question = clean_question(case.question)
-    context = clean_question(case.follow_up_of) if case.follow_up_of else None
-    query = f"{context}\n{question}" if context else question
-    retrieval = retriever.retrieve(query, evidence_k(k))
+    question, context, retrieval = retrieve_for(
+        case.question, retriever, k, follow_up_of=case.follow_up_of
+    )
     answer, verdict = judged_answer(question, retrieval, generator, context=context)
     # hit@k and MRR judge the top k; the answer may weigh a few passages more
     retrieved = tuple(_name(p.file or p.article_id) for p in retrieval.passages[:k])
