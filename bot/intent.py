@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from ingest.lexical import stem, words
 
@@ -463,7 +464,7 @@ def _nearness(sentence: str, start: int, end: int, question: str) -> float:
     "the summit ... at a location to be determined" beats "his counterpart in Ukraine"."""
     if not question:
         return 1.0
-    asked = {stem(w) for w in words(question)} - _NOT_NAMES
+    asked = _asked(question) - _NOT_NAMES
     around = sentence[max(0, start - 70) : start] + " " + sentence[end : end + 70]
     return 1.0 if any(stem(w) in asked for w in words(around)) else 0.75
 
@@ -491,7 +492,7 @@ def _who(intent: Intent, sentence: str, question: str) -> Span | None:
 def _acts(after: str, question: str) -> bool:
     """The words right after a name include one of the question's: the name does what is
     asked about."""
-    asked = {stem(w) for w in words(question)} - _NOT_NAMES
+    asked = _asked(question) - _NOT_NAMES
     return any(stem(w) in asked for w in words(" ".join(after.split()[:4])))
 
 
@@ -529,9 +530,15 @@ def _mentions(sentence: str, name: str) -> bool:
 def _in_question(text: str, question: str) -> bool:
     if not question:
         return False
-    asked = {stem(w) for w in words(question)}
+    asked = _asked(question)
     got = [stem(w) for w in words(text)]
     return bool(got) and all(w in asked for w in got)
+
+
+@lru_cache(maxsize=256)
+def _asked(question: str) -> frozenset[str]:
+    """The question's word stems: asked of every candidate span of every sentence, built once."""
+    return frozenset(stem(w) for w in words(question))
 
 
 _STANCE = re.compile(
