@@ -18,26 +18,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.figures import GLUED_SCALES, NUMBER_WORDS, SCALES
 from ingest.lexical import FUZZY_MIN_RATIO, STOPWORDS, fold, similarity, stem, terms, wordset
 
 NEAR = 4  # words between a negation and the word it negates
 
 # -- figures -------------------------------------------------------------------------------------
-_SMALL = {
-    w: float(i)
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-        "fourteen fifteen sixteen seventeen eighteen nineteen".split()
-    )
-}
-_TENS = {
-    w: 10.0 * i
-    for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)
-}
-_WORD_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+# The number words and scales are bot.figures' (one table for every reader of figures).
+_WORD_SCALES = {w: v for w, v in SCALES.items() if w != "hundred"}
 # Written after digits: '$90bn', '5m', '1.2 million', '20 bn'. Single letters only when joined.
-_SUFFIX_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "b": 1e9, "bn": 1e9, "tn": 1e12}
-_SPACED_SCALES = {"hundred": 1e2, "mn": 1e6, "mln": 1e6, "bn": 1e9, "tn": 1e12, **_WORD_SCALES}
+_SUFFIX_SCALES = GLUED_SCALES | {"mln": 1e6}
+_SPACED_SCALES = SCALES | {"mn": 1e6, "mln": 1e6, "bn": 1e9, "tn": 1e12}
 _NUMBER_TOKEN = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([a-z]*)|[a-z]+")
 
 # -- negation ------------------------------------------------------------------------------------
@@ -240,10 +231,10 @@ def _number_words(words: list[str]) -> tuple[float, int]:
     used = 0
     for i, w in enumerate(words):
         after = words[i + 1] if i + 1 < len(words) else ""
-        if w in _TENS:
-            current += _TENS[w]
-        elif w in _SMALL and (w != "one" or current or after in _WORD_SCALES or after == "hundred"):
-            current += _SMALL[w]
+        if w in NUMBER_WORDS and w != "dozen":
+            if w == "one" and not (current or after in _WORD_SCALES or after == "hundred"):
+                break  # 'one' alone is a pronoun too often to count
+            current += NUMBER_WORDS[w]
         elif w == "dozen":
             current = max(current, 1.0) * 12
         elif w == "hundred":

@@ -38,11 +38,12 @@ NUMBER_WORDS: dict[str, float] = (
     | {w: float(20 + 10 * i) for i, w in enumerate(_TENS)}
     | {"dozen": 12.0}
 )
-_SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _NUMBER_STEMS = frozenset(stem(w) for w in NUMBER_WORDS)
-_MULTIPLIERS = _SCALES | {"dozen": 12.0}
+_MULTIPLIERS = SCALES | {"dozen": 12.0}
 _TENS_VALUES = frozenset(NUMBER_WORDS[w] for w in _TENS)
-_GLUED_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12}
+# Written joined to digits: "$90bn", "5m", "20k".
+GLUED_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12}
 
 # Measures a question asks about, by the words that name them near a figure.
 GROUPS: dict[str, frozenset[str]] = {
@@ -158,9 +159,9 @@ def _number(toks: list[_Tok], i: int) -> tuple[float, int] | None:
     """The value starting at token i and the index after it (scale words included)."""
     tok = toks[i]
     if tok.kind == "num":
-        if tok.glued and tok.glued not in _GLUED_SCALES:
+        if tok.glued and tok.glued not in GLUED_SCALES:
             return None  # "1st", "5G", "737s": an ordinal or a name
-        value = float(tok.text.replace(",", "")) * _GLUED_SCALES.get(tok.glued, 1.0)
+        value = float(tok.text.replace(",", "")) * GLUED_SCALES.get(tok.glued, 1.0)
     elif tok.kind == "word" and tok.low in NUMBER_WORDS:
         value = NUMBER_WORDS[tok.low]
         prev = toks[i - 1].low if i else ""
