@@ -20,6 +20,7 @@ from bot.disagree import Conflict, find_conflict
 from bot.evidence import Evidence, Sentence, is_heading_or_question
 from bot.generator import Draft
 from bot.intent import Kind
+from ingest.lexical import terms
 
 MAX_SENTENCES = 3
 KEEP_RATIO = 0.6  # a further sentence must score at least this share of the best one
@@ -102,9 +103,9 @@ def _lead(evidence: Evidence, s: Sentence) -> Claim:
     assert s.answer is not None
     start, end, strength = s.answer
     kind = evidence.intent.kind
-    # a name is lifted only when it does what is asked ("Trump hosted ..." for "Who hosted
-    # Zelensky?": strength 1); a name elsewhere in the sentence reads better in the sentence
-    lift = kind in (Kind.HOW_MANY, Kind.WHEN, Kind.WHERE) or (kind is Kind.WHO and strength == 1)
+    lift = kind in (Kind.HOW_MANY, Kind.WHEN, Kind.WHERE) or (
+        kind is Kind.WHO and _acts(evidence, s.text[end:])
+    )
     if not lift or strength < MIN_LEAD_STRENGTH or end - start >= 0.8 * len(s.text):
         return _claim(s)
     span = s.text[start:end].strip(" ,;:.\"'“”‘’")
@@ -116,6 +117,13 @@ def _lead(evidence: Evidence, s: Sentence) -> Claim:
     if speaker:
         text = f"{text}, according to {speaker}"
     return Claim(text + ".", quote)
+
+
+def _acts(evidence: Evidence, after: str) -> bool:
+    """The name is the subject of what the question asks: "Trump hosted ..." for "Who hosted
+    Zelensky?". A name elsewhere in the sentence is not lifted: the sentence says it better."""
+    following = terms(" ".join(after.split()[:3]))
+    return any(t in evidence.weights for t in following)
 
 
 def _speaker(sentence: str, span: str) -> str:
