@@ -22,7 +22,7 @@ from bot.evidence import Evidence
 from bot.extractive import ExtractiveGenerator, extract
 from bot.generator import Generator, GeneratorFailed, GeneratorUnavailable
 from bot.models import Answer
-from bot.relevance import Verdict, judge
+from bot.relevance import Verdict, judge, weigh_meaning
 from bot.retrieve import Filters, Retrieval, Retriever, ms_since
 from bot.verify import gives_asked_type, missing_type_note, verify
 from ingest.embed import similarity_floor
@@ -169,18 +169,20 @@ def judged_answer(
         context=context,
         outlets=retrieval.outlets_asked,
     )
-    verdict = judge(
-        evidence,
-        retrieval.best_similarity,
-        functools.partial(retrieval.sentence_similarities, question),
-        similarity_floor(retrieval.embeddings),
-    )
+    compare = functools.partial(retrieval.sentence_similarities, question)
+    # a follow-up ("and Starmer?") means what it means together with the earlier question
+    meant = functools.partial(retrieval.sentence_similarities, retrieval.query)
+    floor = similarity_floor(retrieval.embeddings)
+    verdict = judge(evidence, retrieval.best_similarity, compare, floor)
     if not verdict.answerable:
         return _refusal(base, started, verdict.reason), verdict
     if verdict.paraphrases:
         evidence.keep_only(verdict.paraphrases)
     if exclude:
         evidence.drop(exclude)
+    verdict = weigh_meaning(evidence, verdict, meant if context else compare, floor)
+    if not verdict.answerable:
+        return _refusal(base, started, verdict.reason), verdict
     answer = _generate(base, question, evidence, generator)
     return replace(answer, answer_ms=ms_since(started)), verdict
 

@@ -251,6 +251,7 @@ def case_json(r: CaseResult) -> dict[str, Any]:
         "differ_suspect": r.differ_suspect,
         "coverage": round(r.coverage, 4),
         "similarity": round(r.similarity, 4),
+        "meaning": r.meaning,
         "retrieval_ms": round(r.answer.retrieval_ms, 2),
         "answer_ms": round(r.answer.answer_ms, 2),
         "ms": round(r.ms, 2),

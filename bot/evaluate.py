@@ -74,6 +74,7 @@ class CaseResult:
     retrieved: tuple[str, ...]  # file names of the retrieved passages, best first
     coverage: float
     similarity: float
+    meaning: float | None = None  # the leading sentence's similarity to the question
 
     @property
     def rank(self) -> int | None:
@@ -234,8 +235,11 @@ def ask_case(case: EvalCase, retriever: Retriever, generator: Generator, k: int)
     answer, verdict = judged_answer(question, retrieval, generator, context=context)
     # hit@k and MRR judge the top k; the answer may weigh a few passages more
     retrieved = tuple(_name(p.file or p.article_id) for p in retrieval.passages[:k])
-    coverage, similarity = (verdict.coverage, verdict.similarity) if verdict else (0.0, 0.0)
-    return CaseResult(case, answer, retrieved, coverage, similarity)
+    if verdict is None:
+        return CaseResult(case, answer, retrieved, 0.0, 0.0)
+    return CaseResult(
+        case, answer, retrieved, verdict.coverage, verdict.similarity, verdict.meaning
+    )
 
 
 def _name(file: str) -> str:

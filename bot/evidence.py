@@ -47,6 +47,7 @@ TYPED_MIN_COVERAGE = 0.2
 PARAPHRASE_FLOOR = 0.05  # a sentence that says it in other words shares no word with it
 HEADING_MIN_COVERAGE = 0.3
 HEADING_SHARE = 0.8  # a sentence without the asked answer type keeps this share of its score
+MEANING_BASE = 0.4  # a sentence's score is scaled by MEANING_BASE + its similarity to the question
 COMMON_FUZZ = 0.4  # a near-miss counts less for a common word ("stock"~"stick") than a name
 _BULLET = re.compile(r"[-–—•*]\s+")
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*")
@@ -72,6 +73,7 @@ class Sentence:
     score: float = 0.0  # relevance to the question, 0..1
     coverage: float = 0.0  # idf-weighted share of the question's terms it contains
     answer: tuple[int, int, float] | None = None  # the asked-for span (offsets in text), strength
+    meaning: float | None = None  # embedding similarity to the question (0..1), when weighed
 
 
 def looks_like_instruction(text: str) -> bool:
@@ -100,6 +102,7 @@ class Evidence:
         self.context = context  # the earlier question a follow-up refers to, if any
         self.passages = list(passages)
         self.lexicon = lexicon
+        self.outlets = tuple(outlets)  # outlets the question names, which pick the articles
         self.intent: Intent = intent_of(question, context)
         # "What did CGTN report?": the outlet's name picks the articles, it is not a term
         # to find in them, nor a name they "never mention"
@@ -238,6 +241,26 @@ class Evidence:
             else s
             if s.text in keep
             else replace(s, score=0.0)
+            for s in self.sentences
+        ]
+
+    def weigh_meaning(self, meanings: dict[str, float]) -> None:
+        """Re-rank by what the best sentences mean, not only by the words they share.
+
+        `meanings`: the question's embedding similarity (0..1, read against the model's floor)
+        to some sentences, by text. Each score is scaled by MEANING_BASE + its similarity; a
+        sentence not weighed counts as no closer than the least close one weighed, so it never
+        overtakes one the lexical ranking put above it for its meaning alone.
+        """
+        if not meanings:
+            return
+        unseen = min(meanings.values())
+        self.sentences = [
+            replace(
+                s,
+                score=round(s.score * (MEANING_BASE + meanings.get(s.text, unseen)), 4),
+                meaning=meanings.get(s.text),
+            )
             for s in self.sentences
         ]
 

@@ -23,15 +23,31 @@ only in the borderline band.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from bot.evidence import Evidence
+from bot.evidence import Evidence, Sentence
+from bot.intent import Kind
 
 SIMILARITY_WEIGHT = 0.8
 THRESHOLD = 0.7
 BORDERLINE = 0.45  # below it, refused without a second opinion
 SENTENCE_THRESHOLD = 0.55
 SECOND_OPINION_SENTENCES = 8
+MEANING_CANDIDATES = 4  # sentences embedded to re-rank and to check by meaning (~10 ms each)
+# The sentence an answer leads with must mean something close to the question, not only share
+# its words. Calibrated on the Reuters tune questions (MiniLM): the unanswerable ones that got
+# past the lexical gate lead with sentences at 0.17-0.45 ("Who is Apple's chief financial
+# officer?" -> a sentence on Apple's chairman, 0.45), the answerable ones at 0.50 and up. A
+# vague question ("what's going on with Amex?") is far from any one sentence, so it asks less.
+MEANING_MIN = 0.48
+LEAD_FULL_COVERAGE = 0.85  # a lead holding this share of the question's words needs no check
+MEANING_MIN_BY_KIND = {
+    Kind.SUMMARY: 0.25,
+    Kind.COMPARISON: 0.3,
+    Kind.WHAT: 0.4,
+    Kind.SAID: 0.38,
+    Kind.YES_NO: 0.44,  # "Did Trump rule out troops?" leads with the troops sentence at 0.46
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +57,7 @@ class Verdict:
     coverage: float
     similarity: float
     paraphrases: tuple[str, ...] = ()  # answerable only through these sentences' meaning
+    meaning: float | None = None  # the leading sentence's similarity to the question, 0..1
 
     @property
     def score(self) -> float:
@@ -92,3 +109,51 @@ def judge(
 def _relative(cosine: float, floor: float) -> float:
     """A cosine read against the model's floor for unrelated texts, 0..1."""
     return max(0.0, (cosine - floor) / (1.0 - floor)) if floor < 1.0 else 0.0
+
+
+def weigh_meaning(
+    evidence: Evidence,
+    verdict: Verdict,
+    compare: Callable[[list[str]], list[float]],
+    floor: float = 0.0,
+) -> Verdict:
+    """Re-rank the best sentences by meaning and check the one the answer would lead with.
+
+    Lexical scoring finds sentences that share the question's words; the embedding of a
+    sentence tells whether it says what was asked. The best few are embedded (one small batch),
+    their scores scaled by how close they are to the question, and the answer is refused when
+    even the new best is not close enough: the words met, the meaning did not.
+    """
+    top = [s for s in evidence.ranked() if s.score > 0 and s.coverage > 0][:MEANING_CANDIDATES]
+    if not top:
+        return verdict
+    texts = list(dict.fromkeys(s.text for s in top))
+    meanings = {t: _relative(sim, floor) for t, sim in zip(texts, compare(texts), strict=True)}
+    evidence.weigh_meaning(meanings)
+    weighed = [s for s in evidence.ranked() if s.meaning is not None]
+    meaning = round(weighed[0].meaning or 0.0, 3) if weighed else 0.0
+    verdict = replace(verdict, meaning=meaning)
+    wanted = MEANING_MIN_BY_KIND.get(evidence.intent.kind, MEANING_MIN)
+    if meaning >= wanted or _exempt(evidence, weighed):
+        return verdict
+    return replace(verdict, answerable=False, reason="none of them says what was asked")
+
+
+def _exempt(evidence: Evidence, weighed: list[Sentence]) -> bool:
+    """Questions whose meaning no single sentence can be close to, and leads that need no
+    closeness: a follow-up ("and Starmer?"); a question naming only who or what it is about
+    ("What did Witkev say?", "What did CGTN report?", "What's the $90bn about?"); a lead that
+    holds nearly every word of the question ("Trump hosted ... at the White House" for "Who
+    hosted the talks at the White House?", which MiniLM puts at only 0.44); a count of the very
+    unit asked about in a sentence weighed ("Seven European leaders" for "How many attended?")."""
+    plain = {t for t in set(evidence.weights) - set(evidence.names) if not any(map(str.isdigit, t))}
+    if evidence.context or evidence.outlets or not plain:
+        return True
+    if weighed[0].coverage >= LEAD_FULL_COVERAGE:
+        return True
+    intent = evidence.intent
+    return (
+        intent.kind is Kind.HOW_MANY
+        and bool(intent.unit)
+        and any(s.answer is not None and s.answer[2] >= 1.0 for s in weighed)
+    )
