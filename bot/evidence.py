@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from bot.intent import Intent, find_answer, intent_of
+from bot.intent import Intent, Kind, alias_forms, find_answer, intent_of
 from bot.outlets import Outlets
 from ingest.lexical import (
     FUZZY_MIN_RATIO,
@@ -49,6 +49,11 @@ HEADING_MIN_COVERAGE = 0.3
 HEADING_SHARE = 0.8  # a sentence without the asked answer type keeps this share of its score
 MEANING_BASE = 0.4  # a sentence's score is scaled by MEANING_BASE + its similarity to the question
 COMMON_FUZZ = 0.4  # a near-miss counts less for a common word ("stock"~"stick") than a name
+# A sentence from an article that does not mention every name the question asks about keeps
+# this share of its score: "Who represented Kenya at the coffee talks?" is not answered by a
+# Kenyan shipping story, however well it matches "Kenya" and "represented".
+NAMES_APART_SHARE = 0.25
+LOWERCASE_NAME_SHARE = 0.8  # a word written capitalised this often in the passages is a name
 _BULLET = re.compile(r"[-–—•*]\s+")
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
@@ -107,7 +112,8 @@ class Evidence:
         # "What did CGTN report?": the outlet's name picks the articles, it is not a term
         # to find in them, nor a name they "never mention"
         named = _outlet_stems(question, outlets)
-        self.names = {k: v for k, v in _question_names(question).items() if k not in named}
+        asked = _question_names(question) | _lowercase_names(question, self.passages)
+        self.names = {k: v for k, v in asked.items() if k not in named}
         weights = _term_weights(question, context, lexicon, set(self.names))
         self.weights = {t: w for t, w in weights.items() if t not in named}
         split = [s for i, p in enumerate(self.passages) for s in _split(i, p.text)]
@@ -117,6 +123,7 @@ class Evidence:
             self.intent = replace(self.intent, speaker="")
         self.focus = self._focus(split)
         self.sentences = _after_headings(self._score(split), self)
+        self._names_apart()
 
     # -- the question's terms ----------------------------------------------------------------
 
@@ -203,6 +210,50 @@ class Evidence:
             if not any(similarity(n, p) >= FUZZY_MIN_RATIO for p in present)
         )
         return list(dict.fromkeys(missing))
+
+    def mentions(self, name: str, bag: frozenset[str]) -> bool:
+        """Does a story's bag of terms mention this name of the question: as written, misspelt
+        ("Zelinski"), as another form of it ("Iranian" for "Iran") or an alias ("U.S." for
+        "America")?"""
+        if self.match(name, bag) >= 0.5 or any(_same_root(name, t, 4) for t in bag):
+            return True
+        return any(all(w in bag for w in alias) for alias in alias_forms(name))
+
+    @cached_property
+    def together(self) -> frozenset[str] | None:
+        """The retrieved articles that mention every name the question asks about (None when it
+        names nothing): only they can answer it. Names an outlet or a follow-up's earlier
+        question brings do not count; a comparison may draw each side from its own story."""
+        required = [n for n in self.names if len(n) > 1]
+        if not required or self.intent.kind is Kind.COMPARISON:
+            return None
+        articles = {p.article_id for p in self.passages}
+        return frozenset(
+            a
+            for a in articles
+            if all(self.mentions(n, self.lexicon.article_terms(a)) for n in required)
+        )
+
+    @cached_property
+    def names_apart(self) -> list[str]:
+        """The question's names when no retrieved story mentions them all ("Toyota" and
+        "Chrysler" each in stories of their own): the articles do not answer it."""
+        if self.together is None or self.together or len(self.names) < 2:
+            return []
+        return list(dict.fromkeys(self.names.values()))
+
+    def _names_apart(self) -> None:
+        """Sentences of stories that miss a name the question asks about keep only a share of
+        their score: they can add to an answer, never lead it."""
+        together = self.together
+        if not together:
+            return
+        self.sentences = [
+            s
+            if self.passages[s.passage].article_id in together
+            else replace(s, score=round(s.score * NAMES_APART_SHARE, 4))
+            for s in self.sentences
+        ]
 
     # -- sentences ---------------------------------------------------------------------------
 
@@ -329,10 +380,10 @@ def _outlet_stems(question: str, outlets: Sequence[str]) -> set[str]:
     return {stem(w) for w in words(fold(question)) if w not in rest}
 
 
-def _same_root(a: str, b: str) -> bool:
+def _same_root(a: str, b: str, shortest: int = 5) -> bool:
     """'discuss'/'discussion', 'russia'/'russian': one word extends the other."""
     short, long = sorted((a, b), key=len)
-    return len(short) >= 5 and long.startswith(short)
+    return len(short) >= shortest and long.startswith(short)
 
 
 def _adjacent_pairs(sentences: list[Sentence], passages: Sequence[Passage]) -> list[Sentence]:
@@ -359,8 +410,11 @@ def _term_weights(
     cap = IDF_CAP * statistics.median(idf.values()) if len(idf) > 1 else math.inf
     weights = {t: min(w, cap) * (NAME_WEIGHT if t in names else 1.0) for t, w in idf.items()}
     bare = len([t for t in asked if t not in names]) <= 1 and len(asked) <= 1
+    # "What did Merz say?" then "and Starmer?": Starmer takes Merz's place, the rest carries over
+    replaced = set(_question_names(context)) if context and names else set()
     for t in question_terms(context or ""):
-        weights.setdefault(t, (1.0 if bare else CONTEXT_WEIGHT) * lexicon.idf(t))
+        if t not in replaced:
+            weights.setdefault(t, (1.0 if bare else CONTEXT_WEIGHT) * lexicon.idf(t))
     return weights
 
 
@@ -420,6 +474,35 @@ def looks_garbled(text: str) -> bool:
 
 def _capitalised(text: str) -> list[str]:
     return [w for m in _NAME.finditer(text) for w in words(m.group())]
+
+
+def _lowercase_names(question: str, passages: Sequence[Passage]) -> dict[str, str]:
+    """Words of the question the passages write as names ("putin", "italy" in a question typed
+    in lower case): written capitalised inside sentences nearly every time they occur."""
+    asked = {w for w in words(question) if w not in STOPWORDS and w not in QUESTION_NOISE}
+    if not asked or not passages:
+        return {}
+    upper: dict[str, int] = {}
+    lower: dict[str, int] = {}
+    for p in passages:
+        for m in _WORD_IN_TEXT.finditer(p.text):
+            w = m.group().lower()
+            if w in asked:
+                before = p.text[max(0, m.start() - 3) : m.start()]
+                mid = m.start() > 0 and "\n" not in before and not _SENTENCE_START.search(before)
+                if m.group()[0].isupper():
+                    upper[w] = upper.get(w, 0) + (1 if mid else 0)
+                else:
+                    lower[w] = lower.get(w, 0) + 1
+    return {
+        stem(w): w
+        for w, n in upper.items()
+        if n >= 2 and n >= LOWERCASE_NAME_SHARE * (n + lower.get(w, 0)) and not w.isdigit()
+    }
+
+
+_WORD_IN_TEXT = re.compile(r"[^\W\d_]+")
+_SENTENCE_START = re.compile(r"[.!?\"“:]\s*$")
 
 
 def _question_names(question: str) -> dict[str, str]:

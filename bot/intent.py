@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from ingest.lexical import stem, words
+from ingest.lexical import stem, terms, words
 
 
 class Kind(StrEnum):
@@ -75,6 +75,33 @@ class Intent:
         }.get(self.kind, self.kind.value.replace("_", "/"))
 
 
+# Names a question may use for what a story writes otherwise ("America" for "U.S.").
+_ALIAS_GROUPS = (
+    "america,american,us,usa,united states,washington",
+    "britain,british,uk,united kingdom,england,english,london",
+    "china,chinese,beijing,prc",
+    "france,french,paris",
+    "soviet,soviets,ussr,soviet union,moscow",
+    "netherlands,dutch,holland",
+    "switzerland,swiss",
+    "spain,spanish",
+    "mexico,mexican",
+    "eu,european union,ec,european community",
+    "opec,organization of petroleum exporting countries",
+    "amex,american express",
+    "tv,television",
+)
+ALIASES = tuple(
+    frozenset(tuple(terms(alias)) for alias in group.split(",")) for group in _ALIAS_GROUPS
+)
+
+
+def alias_forms(term: str) -> list[tuple[str, ...]]:
+    """Other ways a story may write a name of the question, as stem tuples: "America" ->
+    ("us",), ("unit", "state"), ...; none for a name outside the table."""
+    return [alias for group in ALIASES if (term,) in group for alias in group]
+
+
 # --- the question ----------------------------------------------------------------------------
 
 _AUX = (
@@ -88,6 +115,7 @@ _SPEECH_VERBS = (
     r"commented|state|stated|reveal|revealed|add|added|respond|responded|react|reacted|"
     r"want|wants|call|called|describe|described|admit|admitted|mean|meant)"
 )
+_STANCE_NOUNS = r"(?:take|view|position|stance|response|reaction|line)"
 _RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.I))
     for kind, pattern in (
@@ -126,9 +154,8 @@ _RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
         (
             Kind.SAID,
             rf"\bwhat (did|does|do|has|have|had|was|is|will)\s+(.{{1,60}}?)\s+{_SPEECH_VERBS}\b"
-            rf"|\bhow did (.{{1,60}}?) (react|respond)\b|\bwhat's (.{{1,60}}?)'s (take|view|"
-            r"position|stance|response|reaction)\b|\bwhat (is|was) (.{1,60}?)'s (take|view|"
-            r"position|stance|response|reaction)\b",
+            rf"|\bhow did (.{{1,60}}?) (react|respond)\b"
+            rf"|\bwhat(?:'s| is| was) (.{{1,60}}?)'s (?:\w+ )?{_STANCE_NOUNS}\b",
         ),
         (
             Kind.WHAT,  # "who is Sun Chenghao?" asks what the articles say of him
@@ -190,8 +217,16 @@ def intent_of(question: str, earlier: str | None = None) -> Intent:
     if kind is Kind.HOW_MANY:
         return Intent(kind, unit="dlrs" if _MONEY_QUESTION.search(q) else _unit(q))
     if kind is Kind.SAID:
-        return Intent(kind, speaker=_speaker(q))
+        return Intent(kind, speaker=_speaker(q) or (_bare_subject(q) if earlier else ""))
     return Intent(kind)
+
+
+_FOLLOW_UP_FILLER = re.compile(r"\b(?:and|what|how|about|then|so|also|too|the)\b|[?!.,]", re.I)
+
+
+def _bare_subject(question: str) -> str:
+    """Who a bare follow-up asks about: "and Starmer?" -> "Starmer"."""
+    return " ".join(_FOLLOW_UP_FILLER.sub(" ", question).split())
 
 
 def _unit(question: str) -> str:
@@ -321,13 +356,15 @@ _CAUSE = re.compile(
     re.I,
 )
 _SPEECH = re.compile(
-    r"\b(?:said|says|told|added|warned|stated|stressed|noted|argued|insisted|explained|"
+    r"\b(?:said|says|saying|told|tells|added|warned|stated|stressed|noted|argued|insisted|explained|"
     r"confirmed|announced|predicted|forecast|expects?|believes?|according to|quoted|"
     r"acknowledg\w*|admitted|called|described|urged|vowed|pledged|promised|claimed|wrote|"
-    r"asked|replied|responded|signal(?:l)?ed|expressed|emphasi[sz]ed|cautioned|conceded)\b"
+    r"asked|replied|responded|signal(?:l)?ed|expressed|emphasi[sz]ed|cautioned|conceded|"
+    r"proposed|declined|label(?:l)?ed|critici[sz]ed|welcomed|denied|dismissed)\b"
     r"|[“”\"]",
     re.I,
 )
+_SPEECH_VERB = re.compile(_SPEECH.pattern.split("|[“”")[0], re.I)  # words only, no quote marks
 _NAME = re.compile(r"(?<![\w'’])([A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|de|van|von|al))*)")
 _NOT_NAMES = frozenset(
     stem(w)
@@ -340,9 +377,49 @@ _LABELLED_NUMBER = re.compile(rf"(?:{_MONTH}|Article|No\.?|Section|Chapter|Resol
 
 
 def find_answer(intent: Intent, sentence: str, question: str = "") -> Span | None:
-    """The span of `sentence` that answers a question of this intent, or None."""
+    """The span of `sentence` that answers a question of this intent, or None.
+
+    A question about what happened ("When did the Army choose its missile?", "Did the
+    shareholders approve the buyout?") is not answered by a sentence that has it only planned,
+    possible or under way ("has been considering buying ... this year", "might be
+    discouraged"): such a span keeps UNREALISED_SHARE of its strength. A denial still answers a
+    yes/no question ("has not found a buyer").
+    """
     finder = _FINDERS.get(intent.kind)
-    return finder(intent, sentence, question) if finder else None
+    span = finder(intent, sentence, question) if finder else None
+    if span is None or intent.kind not in _OUTCOME_KINDS or not _asks_outcome(question):
+        return span
+    if not _UNREALISED.search(sentence):
+        return span
+    if intent.kind is Kind.YES_NO and _DENIAL.search(sentence):
+        return span
+    return Span(span.start, span.end, span.strength * UNREALISED_SHARE)
+
+
+UNREALISED_SHARE = 0.4
+_OUTCOME_KINDS = frozenset({Kind.WHEN, Kind.WHERE, Kind.WHY, Kind.YES_NO})
+_OUTCOME_QUESTION = re.compile(
+    r"^\W*(?:(?:so|and|but)\s+)?(?:did|has|have|had|was|were)\b|\b(?:when|where|why|how)\s+"
+    r"(?:did|was|were|had)\b|\b(?:happened|took place)\b",
+    re.I,
+)
+_UNREALISED = re.compile(
+    r"\b(?:may|might|could|would|plans?\s+to|planned|intends?\s+to|hopes?\s+to|aims?\s+to|"
+    r"seeks?\s+to|considering|weighing|possible|possibly|potential|proposed|prospective|"
+    r"likely|unlikely|scheduled|yet to|set to|expected to|due to (?!the\b)\w+|suspended|"
+    r"on hold|pending)\b",
+    re.I,
+)
+_DENIAL = re.compile(
+    r"\b(?:not|no|never|denied|denies|rejected|rejects|declined|refused|failed|without)\b"
+    r"|n[’']t\b",
+    re.I,
+)
+
+
+def _asks_outcome(question: str) -> bool:
+    """Does the question ask about something done ("did they ...", "when was ...")?"""
+    return bool(_OUTCOME_QUESTION.search(question))
 
 
 def _counts(intent: Intent, sentence: str, question: str) -> Span | None:
@@ -508,11 +585,66 @@ def _cause(intent: Intent, sentence: str, question: str) -> Span | None:
 
 
 def _said(intent: Intent, sentence: str, question: str) -> Span | None:
+    """Speech, best when it is the asked speaker's: "X said", "said X", "according to X",
+    "X's spokesman told ...". A sentence that only names X beside someone else's words ("the
+    Wallenbergs paid Penser's group ..., the statement said") does not say what X said."""
     if not _SPEECH.search(sentence):
         return None
-    if intent.speaker and not _mentions(sentence, intent.speaker):
-        return Span(0, len(sentence), 0.4)  # someone's words: this sentence does not say whose
-    return Span(0, len(sentence), 1.0)
+    if not intent.speaker:
+        return Span(0, len(sentence), 1.0)
+    if _attributed(sentence, intent.speaker):
+        return Span(0, len(sentence), 1.0)
+    if _mentions(sentence, intent.speaker):
+        return Span(0, len(sentence), 0.45)  # named, but the words are someone else's
+    return Span(0, len(sentence), 0.3)  # someone's words: this sentence does not say whose
+
+
+# Words before a speech verb that may stand between the speaker and it: "Sculley, Apple's
+# chairman and chief executive, declined to estimate sales, but he said ...".
+SPEAKER_BEFORE = 14
+SPEAKER_AFTER = 6  # '"...," said Merz' and "according to German Chancellor Friedrich Merz"
+
+
+def _attributed(sentence: str, speaker: str) -> bool:
+    """Is one of the sentence's speech verbs (or quotes) attributed to `speaker`?"""
+    wanted = {stem(w) for w in words(speaker)} - _NOT_NAMES - _SPEAKER_TITLES
+    if not wanted:
+        return False
+    for m in _SPEECH_VERB.finditer(sentence):
+        near = words(sentence[: m.start()])[-SPEAKER_BEFORE:]
+        inverted = _INVERTED.search(sentence[max(0, m.start() - 3) : m.start()])
+        if inverted or m.group().lower() == "according to":  # '..." said Merz', not "said X will"
+            near += words(sentence[m.end() :])[:SPEAKER_AFTER]
+        if _names_meet(wanted, {stem(w) for w in near}):
+            return True
+    return False
+
+
+def _names_meet(wanted: set[str], found: set[str]) -> bool:
+    """A word of `wanted` is in `found`, as written, as another form ("China" for "Chinese",
+    "Iran" for "Iranian") or as an alias of it ("U.S." for "America")."""
+    if wanted & found:
+        return True
+    for w in wanted:
+        if any(_one_extends(w, f) for f in found):
+            return True
+        if any(all(x in found for x in alias) for alias in alias_forms(w)):
+            return True
+    return False
+
+
+def _one_extends(a: str, b: str) -> bool:
+    """'iran'/'iranian', 'israel'/'israeli': one word extends the other (4 letters at least)."""
+    short, long = sorted((a, b), key=len)
+    return short != long and len(short) >= 4 and long.startswith(short)
+
+
+_INVERTED = re.compile(r"[,”\"]\s*$")
+
+
+_SPEAKER_TITLES = frozenset(
+    stem(w) for w in "former current official officials spokesman spokeswoman mr mrs".split()
+)
 
 
 def _clause_end(sentence: str, start: int) -> int:

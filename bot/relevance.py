@@ -87,6 +87,9 @@ def judge(
     missing = evidence.missing_names
     if missing:
         return verdict(False, "they never mention " + " or ".join(missing))
+    apart = evidence.names_apart
+    if apart:
+        return verdict(False, "no article mentions " + " together with ".join(apart))
     score = verdict(True, "").score
     if score >= THRESHOLD:
         return verdict(True, "answerable")
