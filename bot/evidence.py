@@ -115,7 +115,9 @@ class Evidence:
         asked = _question_names(question) | _lowercase_names(question, self.passages)
         self.names = {k: v for k, v in asked.items() if k not in named}
         weights = _term_weights(question, context, lexicon, set(self.names))
-        self.weights = {t: w for t, w in weights.items() if t not in named}
+        self.weights = _asked_about(
+            {t: w for t, w in weights.items() if t not in named}, self.intent.kind
+        )
         split = [s for i, p in enumerate(self.passages) for s in _split(i, p.text)]
         if outlets:  # "What did CGTN report?": CGTN's sentences answer, when it has any
             mine = [s for s in split if self.passages[s.passage].outlet in outlets]
@@ -132,7 +134,7 @@ class Evidence:
 
         Names get misspelt ("Zelinski"), common words rarely are: "stock" is not "stick".
         """
-        if term in bag:
+        if term in bag or any(t in bag for t in _COVERS.get(term, ())):
             return 1.0
         best = 0.0
         for variant, weight in self.lexicon.expand(term).items():
@@ -415,6 +417,40 @@ def _term_weights(
     for t in question_terms(context or ""):
         if t not in replaced:
             weights.setdefault(t, (1.0 if bare else CONTEXT_WEIGHT) * lexicon.idf(t))
+    return weights
+
+
+# A word of the question that stories write as its parts: casualties are the killed and the
+# injured ("at least eight deaths and more than 50 injuries"), a death toll the killed.
+_COVERS = {stem("casualties"): (stem("killed"), stem("injured")), stem("toll"): (stem("killed"),)}
+# "Do the outlets agree on the casualty numbers?" asks about casualties: the other words ask
+# how to compare, they are not what the articles must say.
+_COMPARING = frozenset(
+    stem(w)
+    for w in """outlet outlets source sources report reports reporting article articles paper
+    papers media account accounts version versions coverage agree agrees disagree disagrees
+    differ differs different difference differences compare compared comparison contrast same
+    number numbers figure figures everyone everybody all both two""".split()
+)
+# "Did they agree on a ceasefire?" is answered by "without a ceasefire" as much as by "agreed":
+# the word of stance asks yes or no, the rest of the question is what it is about.
+_STANCE_TERMS = frozenset(
+    stem(w)
+    for w in """agree agreed accept accepted approve approved reject rejected refuse refused
+    deny denied confirm confirmed decide decided rule ruled back backed support supported
+    endorse endorsed oppose opposed""".split()
+)
+STANCE_WEIGHT = 0.5
+
+
+def _asked_about(weights: dict[str, float], kind: Kind) -> dict[str, float]:
+    """The question's terms re-weighed for what its kind asks: a comparison's words of comparing
+    go (when anything else is left); a yes/no question's word of stance counts less."""
+    if kind is Kind.COMPARISON:
+        topic = {t: w for t, w in weights.items() if t not in _COMPARING}
+        return topic or weights
+    if kind is Kind.YES_NO and len(weights) > 1:
+        return {t: w * (STANCE_WEIGHT if t in _STANCE_TERMS else 1.0) for t, w in weights.items()}
     return weights
 
 

@@ -40,6 +40,16 @@ _SPEAKER = re.compile(
     r"|((?:[A-Z][\w'’.-]+\s){0,2}[A-Z][\w'’.-]+)\s+(?:said|says|told|confirmed|added|warned|"
     r"stressed|announced|noted|predicted|insisted)\b"
 )
+PER_SOURCE_COVERAGE = 0.6  # an outlet's line must speak to this share of the best one's topic
+_FIGURES_ASKED = re.compile(
+    r"\b(numbers?|figures?|counts?|tolls?|casualt\w*|how many|how much|prices?|costs?|totals?)\b",
+    re.I,
+)
+_FIGURE = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
+    r"thousands?)\b",
+    re.I,
+)
 _NAME_INSIDE = re.compile(r"(?<=[\w,;] )[A-Z][a-z][\w'’-]+")
 _UNDECIDED_LEAD = re.compile(
     r"to be (determined|decided|announced|agreed|confirmed|set)|"
@@ -69,7 +79,7 @@ def extract(evidence: Evidence) -> list[Claim]:
         return _who_says_what(evidence, conflict)
     kind = evidence.intent.kind
     if kind is Kind.COMPARISON:
-        return _per_source(evidence, candidates)
+        return _per_source(evidence, ranked)
     if kind is Kind.SUMMARY:
         return _broad(evidence, ranked)
     if evidence.intent.typed:
@@ -200,11 +210,16 @@ def _is_lead(evidence: Evidence, s: Sentence) -> bool:
     return evidence.passages[s.passage].start == 0 and s.start < 200
 
 
-def _per_source(evidence: Evidence, candidates: list[Sentence]) -> list[Claim]:
-    """No disagreement found: say so through who says what, one line per outlet."""
+def _per_source(evidence: Evidence, ranked: list[Sentence]) -> list[Claim]:
+    """No disagreement found: say so through who says what, one line per outlet: each outlet's
+    best sentence on the topic (with a figure, when the question asks about numbers)."""
     by_source: dict[str, Sentence] = {}
-    for s in candidates:
-        if is_heading_or_question(s.text):
+    enough = PER_SOURCE_COVERAGE * max(s.coverage for s in ranked)
+    figures = bool(_FIGURES_ASKED.search(evidence.question))
+    for s in ranked:
+        if is_heading_or_question(s.text) or s.coverage < enough:
+            continue
+        if figures and not _FIGURE.search(s.text):
             continue
         by_source.setdefault(source_name(evidence.passages[s.passage]), s)
     if len(by_source) < 2:

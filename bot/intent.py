@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from ingest.lexical import stem, terms, words
+from ingest.lexical import QUESTION_NOISE, STOPWORDS, stem, terms, words
 
 
 class Kind(StrEnum):
@@ -316,6 +316,7 @@ _TIME = re.compile(
     r"|\b(?:soon|shortly|immediately|as soon as possible)\b",
     re.I,
 )
+_YEAR_LABEL = re.compile(r"\s+[A-Z][a-z]|[-–]\w")  # a year before a name: "1984 Wheat Act"
 _FUTURE_QUESTION = re.compile(
     r"\b(will|going to|gonna|next|upcoming|expected|scheduled|planned|due)\b", re.I
 )
@@ -341,7 +342,8 @@ _UNDECIDED = re.compile(
     re.I,
 )
 _PLACE = re.compile(
-    r"\b(?:in|at|to|from|near|outside|inside|across|into|held in|based in)\s+(?:the\s+)?"
+    r"\b(?:in|at|to|from|near|outside|inside|across|into|held in|based in|hit|hitting|struck|"
+    r"striking|targeted|targeting|shelled|shelling|visited|visiting|reached|entered)\s+(?:the\s+)?"
     r"((?:[A-Z][\w'’.-]+)(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’.-]+){0,3})"
     r"|\b([A-Z][\w.-]+(?:\s+[A-Z][\w.-]+)?)-based\b"
     r"|^([A-Z][A-Z .'-]{2,30}),\s+" + _MONTH + r"\s+\d",
@@ -507,15 +509,17 @@ def _time(intent: Intent, sentence: str, question: str) -> Span | None:
         strength *= _nearness(sentence, m.start(), m.end(), question)
         if m.end() <= dateline_end:
             strength *= 0.3  # "LONDON, March 4 -" dates the report, not the event
-        if re.fullmatch(r"(?:19|20)\d\d", m.group()) and _in_question(m.group(), question):
-            continue
-        span = Span(m.start(), m.end(), strength)
-        if (
-            best is None
-            or span.strength > best.strength
-            or (span.strength == best.strength and span.end - span.start > best.end - best.start)
+        if re.fullmatch(r"(?:19|20)\d\d", m.group()) and (
+            _in_question(m.group(), question) or _YEAR_LABEL.match(sentence, m.end())
         ):
+            continue  # "the 1984 Wheat Marketing Act" names the act, it dates nothing
+        span = Span(m.start(), m.end(), strength)
+        if best is None or span.strength > best.strength:
             best = span
+        elif span.strength == best.strength:
+            gaps = (_gap(sentence, s.start, s.end, question) for s in (span, best))
+            if next(gaps) < next(gaps) or span.end - span.start > best.end - best.start:
+                best = span
     return best
 
 
@@ -541,9 +545,29 @@ def _nearness(sentence: str, start: int, end: int, question: str) -> float:
     "the summit ... at a location to be determined" beats "his counterpart in Ukraine"."""
     if not question:
         return 1.0
-    asked = _asked(question) - _NOT_NAMES
-    around = sentence[max(0, start - 70) : start] + " " + sentence[end : end + 70]
-    return 1.0 if any(stem(w) in asked for w in words(around)) else 0.75
+    return 1.0 if _gap(sentence, start, end, question) <= NEAR_FAR else 0.75
+
+
+def beside(sentence: str, start: int, end: int, question: str, within: int) -> bool:
+    """Is a content word of the question within `within` characters of the span?"""
+    return _gap(sentence, start, end, question) <= within
+
+
+def _gap(sentence: str, start: int, end: int, question: str) -> int:
+    """Characters between the span and the nearest content word of the question (ties between
+    equally clear spans go to the nearer: "full-scale invasion in 2022", not "was in 2019")."""
+    asked = _asked(question) - _NOT_NAMES - _FUNCTION_STEMS
+    gaps = [
+        start - m.end() if m.end() <= start else m.start() - end
+        for m in _WORD_SPAN.finditer(sentence)
+        if (m.end() <= start or m.start() >= end) and stem(m.group().lower()) in asked
+    ]
+    return min(gaps, default=len(sentence))
+
+
+NEAR_FAR = 70  # characters between the span and a word of the question: still beside it
+_WORD_SPAN = re.compile(r"[^\W_]+")
+_FUNCTION_STEMS = frozenset(stem(w) for w in STOPWORDS | QUESTION_NOISE)
 
 
 def _who(intent: Intent, sentence: str, question: str) -> Span | None:
