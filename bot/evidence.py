@@ -230,11 +230,34 @@ class Evidence:
         if not required or self.intent.kind is Kind.COMPARISON:
             return None
         articles = {p.article_id for p in self.passages}
-        return frozenset(
-            a
-            for a in articles
-            if all(self.mentions(n, self.lexicon.article_terms(a)) for n in required)
+        return frozenset(a for a in articles if self._names_in(self.lexicon.article_terms(a)))
+
+    def _names_in(self, bag: frozenset[str]) -> bool:
+        """Does a story (its bag of terms and neighbouring pairs) mention every name of the
+        question, a name of several words as those words side by side ("Home State Savings",
+        not "Federal Home Loan Bank" and "state" apart)? A pair whose words are not both there
+        as written (a misspelt name found by its variant) is not asked to be side by side."""
+        if not all(self.mentions(n, bag) for n in self.names if len(n) > 1):
+            return False
+        return all(
+            pair in bag or pair.split()[0] not in bag or pair.split()[1] not in bag
+            for pair in self._name_pairs
         )
+
+    @cached_property
+    def _name_pairs(self) -> frozenset[str]:
+        """Neighbouring words of the question's names of several words, as "a b", kept only
+        when some retrieved passage writes them side by side too: "the new Macs Apple expects"
+        runs two names together that no story does."""
+        pairs = {
+            f"{a} {b}"
+            for phrase in _question_phrases(self.question)
+            for a, b in itertools.pairwise(phrase)
+        }
+        if not pairs:
+            return frozenset()
+        seen = {f"{a} {b}" for p in self.passages for a, b in itertools.pairwise(terms(p.text))}
+        return frozenset(pairs & seen)
 
     @cached_property
     def names_apart(self) -> list[str]:
@@ -539,6 +562,26 @@ def _lowercase_names(question: str, passages: Sequence[Passage]) -> dict[str, st
 
 _WORD_IN_TEXT = re.compile(r"[^\W\d_]+")
 _SENTENCE_START = re.compile(r"[.!?\"“:]\s*$")
+
+
+def _question_phrases(question: str) -> list[tuple[str, ...]]:
+    """Names of several words in the question, as stems: "Home State Savings" -> (home, state,
+    sav). Only capitalised runs past the first word; an all-caps question has none."""
+    letters = [c for c in question if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        return []
+    phrases = []
+    for m in _NAME_RUN.finditer(question):
+        before = question[: m.start()].rstrip()
+        if not before or before[-1] in '.!?:"“':
+            continue
+        found = tuple(terms(m.group()))
+        if len(found) > 1:
+            phrases.append(found)
+    return phrases
+
+
+_NAME_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)+")
 
 
 def _question_names(question: str) -> dict[str, str]:

@@ -124,7 +124,8 @@ _RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
             r"\b(do|did|does)\s+(the\s+)?(outlets|sources|reports|articles|papers|media)\b"
             r"|\b(agree|disagree|differ|different|differences?|compare|comparison|contrast)\b.*"
             r"\b(outlets|sources|reports|articles|coverage|accounts|versions|figures|numbers)\b"
-            r"|\bwho says what\b|\bcompare\b|\bversus\b|\bvs\.?\s",
+            r"|\bwho says what\b|\bcompare\b|\bversus\b|\bvs\.?\s|\bdifferently\b"
+            r"|\bstack up\b|\b(cheaper|dearer|pricier|costlier) than\b",
         ),
         (
             Kind.HOW_MANY,
@@ -463,6 +464,13 @@ def _end_of_word(tail: str, tail_words: list[str], index: int) -> int:
 
 _MONEY_UNIT = stem("dlrs")
 _CURRENCY = re.compile(rf"[$£€¥]|\b(?:{_CURRENCIES})\b", re.I)
+
+
+def names_money(text: str) -> bool:
+    """Does the text hold an amount of money (a currency sign or word)?"""
+    return bool(_CURRENCY.search(text))
+
+
 _UNIT_GROUPS = tuple(
     frozenset(stem(w) for w in group.split())
     for group in (

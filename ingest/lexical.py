@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import logging
 import math
@@ -552,7 +553,9 @@ class LexicalIndex:
 
     def article_terms(self, article_id: str) -> frozenset[str]:
         """Every term of one article (all its chunks, title included), however few of its
-        chunks were retrieved: "does this story mention Kenya at all?" asks the whole story."""
+        chunks were retrieved: "does this story mention Kenya at all?" asks the whole story.
+        Neighbouring terms are in it too, joined by a space ("home state"), so a name of several
+        words can be told from its words scattered ("Federal Home Loan Bank ... state")."""
         with self._lock:
             bag = self._bags.get(article_id)
             if bag is not None:
@@ -564,12 +567,16 @@ class LexicalIndex:
                     key = str(c.meta.get("article_id", c.chunk_id.split("#", 1)[0]))
                     self._by_article.setdefault(key, []).append(i)
             positions = self._by_article.get(article_id, [])
-        bag = frozenset(t for i in positions for t in terms(_indexed_text(self.chunks[i])))
+        bag: set[str] = set()
+        for i in positions:
+            found = terms(_indexed_text(self.chunks[i]))
+            bag.update(found)
+            bag.update(f"{a} {b}" for a, b in itertools.pairwise(found))
         with self._lock:
-            self._bags[article_id] = bag
+            self._bags[article_id] = frozenset(bag)
             while len(self._bags) > ARTICLE_BAGS:
                 self._bags.popitem(last=False)
-        return bag
+            return self._bags[article_id]
 
     def expand_query(self, query_terms: Iterable[str]) -> dict[str, float]:
         """Weighted indexed terms for a query: each term's variants, weights summed on repeats."""
