@@ -557,10 +557,10 @@ class LexicalIndex:
         Neighbouring terms are in it too, joined by a space ("home state"), so a name of several
         words can be told from its words scattered ("Federal Home Loan Bank ... state")."""
         with self._lock:
-            bag = self._bags.get(article_id)
-            if bag is not None:
+            cached = self._bags.get(article_id)
+            if cached is not None:
                 self._bags.move_to_end(article_id)
-                return bag
+                return cached
             if self._by_article is None:
                 self._by_article = {}
                 for i, c in enumerate(self.chunks):
