@@ -166,6 +166,14 @@ class Evidence:
             focus[t] = w * (1.0 - 0.5 * share)
         return focus
 
+    def topic_coverage(self, s: Sentence) -> float:
+        """A yes/no question's topic (its terms bar the word of stance: "ceasefire" in "Did they
+        agree on a ceasefire?") held by the sentence; 1.0 for other kinds."""
+        if self.intent.kind is not Kind.YES_NO:
+            return 1.0
+        topic = {t: w for t, w in self.weights.items() if t not in _STANCE_TERMS}
+        return self.coverage_of(s.terms, topic) if topic else 1.0
+
     @cached_property
     def coverage(self) -> float:
         """How much of the question the retrieved passages speak to at all."""

@@ -20,7 +20,7 @@ from bot.compose import Claim, Quote, source_name
 from bot.disagree import Conflict, find_conflict
 from bot.evidence import Evidence, Sentence, is_heading_or_question
 from bot.generator import Draft
-from bot.intent import Kind, names_money
+from bot.intent import HEDGED_STANCE, Kind, names_money
 from ingest.lexical import terms
 
 MAX_SENTENCES = 3
@@ -33,6 +33,9 @@ MIN_LEAD_STRENGTH = 0.9  # a weaker span (a number without the asked unit) is no
 # something else answers nothing (calibrated on the tune questions: 0.2 refuses 12 of 21
 # unanswerable typed questions and 5 of 69 answerable ones).
 MIN_LEAD_COVERAGE = 0.2
+# ... and to what it is about: "Putin agreed to the meeting" does not answer "Did they agree on
+# a ceasefire?" (see Evidence.topic_coverage)
+MIN_TOPIC_COVERAGE = 0.5
 LEAD_BONUS = 1.3  # a vague question prefers an article's first sentence
 BROAD_MIN = 0.4  # a vague question's sentences score at least this share of the best
 BROAD_PEER = 0.9  # another article joins a vague answer when it covers the question as fully
@@ -110,7 +113,12 @@ def extract(evidence: Evidence) -> list[Claim]:
 def _typed(evidence: Evidence, ranked: list[Sentence], candidates: list[Sentence]) -> list[Claim]:
     """Lead with the span of the best sentence that carries the answer type."""
     carrying = [
-        s for s in candidates if s.answer and s.answer[2] >= 0.5 and s.coverage >= MIN_LEAD_COVERAGE
+        s
+        for s in candidates
+        if s.answer
+        and s.answer[2] >= 0.5
+        and s.coverage >= MIN_LEAD_COVERAGE
+        and evidence.topic_coverage(s) >= MIN_TOPIC_COVERAGE
     ]
     if not carrying:
         if evidence.intent.kind in MUST_CARRY:
@@ -122,10 +130,19 @@ def _typed(evidence: Evidence, ranked: list[Sentence], candidates: list[Sentence
         s
         for s in ranked
         if s is not lead
-        and (evidence.intent.kind is Kind.WHY or (s.answer and s.answer[2] >= MIN_LEAD_STRENGTH))
+        and (
+            evidence.intent.kind is Kind.WHY
+            or (s.answer and s.answer[2] >= _supporting_strength(evidence))
+        )
     ]
     claims += [_claim(s) for s in _supporting(evidence, rest, [lead], lead.score)]
     return claims
+
+
+def _supporting_strength(evidence: Evidence) -> float:
+    """How clearly a further sentence must carry the answer type: a yes/no answer may add a
+    hedged one ("analysts said they do not believe another suitor will top the bid")."""
+    return HEDGED_STANCE if evidence.intent.kind is Kind.YES_NO else MIN_LEAD_STRENGTH
 
 
 def _lead(evidence: Evidence, s: Sentence) -> Claim:

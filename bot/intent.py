@@ -718,14 +718,26 @@ _STANCE = re.compile(
 
 def _stance(intent: Intent, sentence: str, question: str) -> Span | None:
     """A yes/no question is answered by the sentence that affirms or denies: one with a word
-    of stance (agreed, rejected, not, ready ...) near the question's own words."""
+    of stance (agreed, rejected, not, ready ...) near the question's own words. A decision said
+    outright ("the board rejected the bid", "declined to estimate") answers more clearly than a
+    bare "not" or "will" ("TWA said it may make an offer if the deal is not acceptable")."""
     best: Span | None = None
     for m in _STANCE.finditer(sentence):
-        span = Span(m.start(), m.end(), 0.6 * _nearness(sentence, m.start(), m.end(), question))
-        if _nearness(sentence, m.start(), m.end(), question) == 1.0:
-            return Span(m.start(), m.end(), 1.0)
-        best = best or span
+        clear = 1.0 if _DECISION.fullmatch(m.group()) else HEDGED_STANCE
+        near = _nearness(sentence, m.start(), m.end(), question)
+        span = Span(m.start(), m.end(), clear * (1.0 if near == 1.0 else 0.6))
+        if best is None or span.strength > best.strength:
+            best = span
     return best
+
+
+HEDGED_STANCE = 0.75
+_DECISION = re.compile(
+    r"agreed|agrees|rejected|rejects|declined|declines|refused|refuses|denied|denies|"
+    r"confirmed|confirms|ruled out|rules out|approved|approves|accepted|accepts|failed|"
+    r"ready|willing|unwilling|off the table|no longer|never",
+    re.I,
+)
 
 
 _FINDERS = {
