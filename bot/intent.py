@@ -638,18 +638,40 @@ SPEAKER_AFTER = 6  # '"...," said Merz' and "according to German Chancellor Frie
 
 
 def _attributed(sentence: str, speaker: str) -> bool:
-    """Is one of the sentence's speech verbs (or quotes) attributed to `speaker`?"""
+    """Is one of the sentence's speech verbs attributed to `speaker`: the speaker in the clause
+    right before the verb ("..., a statement from the Wallenberg companies said" is the
+    companies', not Penser's, named earlier in the sentence), or after it when the verb follows
+    a quote ('..." said Merz') or is "according to"?"""
     wanted = {stem(w) for w in words(speaker)} - _NOT_NAMES - _SPEAKER_TITLES
     if not wanted:
         return False
     for m in _SPEECH_VERB.finditer(sentence):
-        near = words(sentence[: m.start()])[-SPEAKER_BEFORE:]
+        near = words(_subject_before(sentence, m.start()))[-SPEAKER_BEFORE:]
         inverted = _INVERTED.search(sentence[max(0, m.start() - 3) : m.start()])
         if inverted or m.group().lower() == "according to":  # '..." said Merz', not "said X will"
             near += words(sentence[m.end() :])[:SPEAKER_AFTER]
         if _names_meet(wanted, {stem(w) for w in near}):
             return True
     return False
+
+
+def _subject_before(sentence: str, at: int) -> str:
+    """Who speaks at a verb starting at `at`: the clause before it ("ChemLawn spokeswoman Debra
+    Strohmaier said"), with the bare name before an apposition ("John Sculley, Apple's
+    chairman, said"), or the sentence's first name for a pronoun ("..., but he said")."""
+    clauses = _CLAUSE_BREAK.split(sentence[:at].rstrip(" ,;:"))
+    last = clauses[-1].strip()
+    if not last or all(w.lower() in _PRONOUNS for w in last.split()):
+        first = _NAME.search(sentence)
+        return first.group(1) if first else ""
+    if len(clauses) > 1 and _BARE_NAME.fullmatch(clauses[-2].strip()):
+        return f"{clauses[-2]} {last}"
+    return last
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:(“”\"]|\s[-–—]\s")
+_PRONOUNS = frozenset("he she they it we i but and so then also later".split())
+_BARE_NAME = re.compile(r"(?:[A-Z][\w'’.-]*\s?){1,4}")
 
 
 def _names_meet(wanted: set[str], found: set[str]) -> bool:
