@@ -645,6 +645,9 @@ def _attributed(sentence: str, speaker: str) -> bool:
     wanted = {stem(w) for w in words(speaker)} - _NOT_NAMES - _SPEAKER_TITLES
     if not wanted:
         return False
+    quote = _QUOTE_MARK.search(sentence)
+    if quote and _names_meet(wanted, {stem(w) for w in words(sentence[: quote.start()])[:8]}):
+        return True  # "Macron went further, floating ...: “When we speak ...”": his words
     for m in _SPEECH_VERB.finditer(sentence):
         near = words(_subject_before(sentence, m.start()))[-SPEAKER_BEFORE:]
         inverted = _INVERTED.search(sentence[max(0, m.start() - 3) : m.start()])
@@ -693,6 +696,7 @@ def _one_extends(a: str, b: str) -> bool:
     return short != long and len(short) >= 4 and long.startswith(short)
 
 
+_QUOTE_MARK = re.compile(r"[“\"]")
 _INVERTED = re.compile(r"[,”\"]\s*$")
 
 
