@@ -583,8 +583,10 @@ def _who(intent: Intent, sentence: str, question: str) -> Span | None:
     for m in _NAME.finditer(sentence):
         name = m.group(1).strip(".'’-")
         first = stem(name.split()[0].lower()) if name.split() else ""
-        if not name or first in _NOT_NAMES or _in_question(name, question):
+        if not name or first in _NOT_NAMES or _mostly_asked(name, question):
             continue
+        if _is_place_name(name):
+            continue  # "U.S." answers where, not who
         if (
             m.start() == 0
             and len(name.split()) == 1
@@ -596,6 +598,20 @@ def _who(intent: Intent, sentence: str, question: str) -> Span | None:
             return Span(span.start, span.end, 1.0)  # "Trump hosted ..." for "Who hosted ...?"
         best = best or span
     return best
+
+
+def _mostly_asked(name: str, question: str) -> bool:
+    """Most of the name's words are the question's own: "Home State Savings Bank" does not
+    answer "Who owned Home State Savings?"."""
+    got = [stem(w) for w in words(name)]
+    asked = _asked(question) if question else frozenset()
+    return bool(got) and sum(w in asked for w in got) * 2 > len(got)
+
+
+def _is_place_name(name: str) -> bool:
+    """A country or its people as a bare name ("U.S.", "Britain", "Chinese")."""
+    found = tuple(terms(name))
+    return bool(found) and any(found in group for group in ALIASES)
 
 
 def _acts(after: str, question: str) -> bool:

@@ -215,3 +215,27 @@ def test_of_two_equal_times_the_one_beside_the_question_words_answers() -> None:
     sentence = "They last met in 2019, before Moscow's full-scale invasion in 2022."
     span = find_answer(intent_of(question), sentence, question)
     assert span is not None and "2022" in sentence[span.start : span.end]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "who"),
+    [
+        # a country is no answer to who; the name that acts is
+        (
+            "Who from the chip industry admitted regulators might object?",
+            "U.S. chipmakers, led by Charles Sporck, admitted regulators might object.",
+            "Charles Sporck",
+        ),
+        # the question's own name is no answer either
+        (
+            "Who owned Home State Savings?",
+            "Home State Savings Bank was owned by Marvin Warner, a former ambassador.",
+            "Marvin Warner",
+        ),
+    ],
+)
+def test_who_is_answered_by_a_name_the_question_does_not_already_hold(
+    question: str, sentence: str, who: str
+) -> None:
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and sentence[span.start : span.end] == who
