@@ -78,7 +78,7 @@ def _answerer(settings: Settings) -> Answerer:
     from bot.app import open_index
 
     store = settings.store_path
-    if not settings.chroma_host and not store.is_dir():
+    if not settings.chroma_host and not store.exists():  # a file there is open_index's to say
         raise CliError(
             f"no index at {store.resolve()}: run `newsbot ingest` here first, run `ask` from "
             "the folder you ingested in, or set NEWSBOT_DATA_DIR"

@@ -42,7 +42,8 @@ class _Plan:
 
     todo: list[tuple[Path, bytes, str]]  # (path, bytes, sha256) of files to (re)write
     removed: list[str]  # manifest entries whose file is gone
-    finished: set[str]  # articles whose manifest entry is `done`: rewriting one is an update
+    listed: set[str]  # articles the manifest knows
+    unfinished: set[str]  # ... whose last write a killed run left `pending`
     stored: dict[str, set[str]]  # chunk ids in the store, by article id
     strays: list[str]  # chunk ids of articles in neither the manifest nor the folder
 
@@ -83,15 +84,15 @@ def _scan(folder: Path, index: Index, report: SyncReport, on_skip: SkipHandler) 
     strays = sorted(cid for aid in set(stored) - set(known) - seen for cid in stored[aid])
     if strays:
         log.warning("%d chunks belong to no article in the manifest: deleting them", len(strays))
-    finished = {aid for aid, record in known.items() if record.state == "done"}
-    return _Plan(todo, sorted(set(known) - seen), finished, stored, strays)
+    unfinished = {aid for aid, record in known.items() if record.state == "pending"}
+    return _Plan(todo, sorted(set(known) - seen), set(known), unfinished, stored, strays)
 
 
 def _replaces(article: Article, plan: _Plan) -> bool:
     """Did an earlier version of this article make it into the index? Then writing it is an
     update; a first version that a killed run left half-written is still an addition."""
-    if article.article_id in plan.finished:
-        return True
+    if article.article_id not in plan.unfinished:
+        return article.article_id in plan.listed
     mine = chunk_id(article.article_id, article.content_hash, 0).rsplit("#", 1)[0] + "#"
     return any(not cid.startswith(mine) for cid in plan.stored.get(article.article_id, ()))
 
