@@ -17,12 +17,12 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot.compose import Claim, compose
-from bot.evidence import Evidence
+from bot.compose import Claim, Quote, compose
+from bot.evidence import Evidence, Sentence
 from bot.extractive import ExtractiveGenerator, extract
 from bot.generator import Generator, GeneratorFailed, GeneratorUnavailable
 from bot.models import Answer
-from bot.relevance import Verdict, judge, weigh_meaning
+from bot.relevance import Verdict, judge, undisclosed, weigh_meaning
 from bot.retrieve import Filters, Retrieval, Retriever, ms_since
 from bot.verify import gives_asked_type, missing_type_note, verify
 from ingest.embed import similarity_floor
@@ -183,6 +183,9 @@ def judged_answer(
     verdict = weigh_meaning(evidence, verdict, meant if context else compare, floor)
     if not verdict.answerable:
         return _refusal(base, started, verdict.reason), verdict
+    withheld = undisclosed(evidence)
+    if withheld is not None:
+        return _withheld(base, started, withheld, evidence), verdict
     answer = _generate(base, question, evidence, generator)
     return replace(answer, answer_ms=ms_since(started)), verdict
 
@@ -236,6 +239,20 @@ def _composed(base: Answer, claims: list[Claim], evidence: Evidence) -> Answer:
 
 def _refusal(base: Answer, started: float, reason: str) -> Answer:
     return replace(base, text=_refusal_text(reason), refused=True, answer_ms=ms_since(started))
+
+
+def _withheld(base: Answer, started: float, s: Sentence, evidence: Evidence) -> Answer:
+    """A refusal that shows its evidence: the story says the asked detail was not given."""
+    claim = Claim(
+        f"I can't answer that from the articles: they say it was not given: “{s.text}”",
+        (_quote(s),),
+    )
+    text, citations = compose([claim], evidence.passages)
+    return replace(base, text=text, citations=citations, refused=True, answer_ms=ms_since(started))
+
+
+def _quote(s: Sentence) -> Quote:
+    return Quote(s.passage, s.start, s.end)
 
 
 def _refusal_text(reason: str) -> str:

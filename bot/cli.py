@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--set",
         dest="set_name",
-        metavar="basic|seeds|reuters|reuters-fresh|PATH",
+        metavar="basic|seeds|reuters|reuters-fresh|reuters-more|PATH",
         help="bundled set or JSONL file (default: seeds when bundled, else basic)",
     )
     ev.add_argument(

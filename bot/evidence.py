@@ -44,6 +44,8 @@ IDF_CAP = 2.0  # a question term weighs at most this many times the median term
 ANSWERLESS = 0.35
 TYPED_CANDIDATES = 8
 TYPED_MIN_COVERAGE = 0.2
+CONTEXT_SENTENCES = 2  # sentences before one that may name what it speaks of
+LEAD_CHARS = 300  # a sentence starting this early in its article is the article's lead
 PARAPHRASE_FLOOR = 0.05  # a sentence that says it in other words shares no word with it
 HEADING_MIN_COVERAGE = 0.3
 HEADING_SHARE = 0.8  # a sentence without the asked answer type keeps this share of its score
@@ -124,6 +126,7 @@ class Evidence:
             split = mine or split
             self.intent = replace(self.intent, speaker="")
         self.focus = self._focus(split)
+        self._context: dict[tuple[int, int], float] = {}
         self.sentences = _after_headings(self._score(split), self)
         self._names_apart()
 
@@ -165,6 +168,24 @@ class Evidence:
             share = sum(self.match(t, bag) >= 0.5 for bag in bags) / len(bags)
             focus[t] = w * (1.0 - 0.5 * share)
         return focus
+
+    def context_coverage(self, s: Sentence) -> float:
+        """The question's coverage by the sentence with the CONTEXT_SENTENCES before it in its
+        article and the article's first sentence (its lead): what "the move" or "production"
+        refers to is named there, in whichever retrieved chunk of the story it stands."""
+        key = (s.passage, s.start)
+        if key not in self._context:
+            article = self.passages[s.passage].article_id
+            at = self.passages[s.passage].start + s.start
+            story = sorted(
+                (self.passages[o.passage].start + o.start, o.terms)
+                for o in self.sentences
+                if self.passages[o.passage].article_id == article
+            )
+            before = [bag for pos, bag in story if pos < at][-CONTEXT_SENTENCES:]
+            lead = [bag for pos, bag in story[:1] if pos < LEAD_CHARS]
+            self._context[key] = self.coverage_of(s.terms.union(*before, *lead))
+        return self._context[key]
 
     def topic_coverage(self, s: Sentence) -> float:
         """A yes/no question's topic (its terms bar the word of stance: "ceasefire" in "Did they

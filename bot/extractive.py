@@ -20,7 +20,7 @@ from bot.compose import Claim, Quote, source_name
 from bot.disagree import Conflict, find_conflict
 from bot.evidence import Evidence, Sentence, is_heading_or_question
 from bot.generator import Draft
-from bot.intent import HEDGED_STANCE, Kind, names_money
+from bot.intent import HEDGED_STANCE, Kind, asks_outcome, names_money, unrealised
 from ingest.lexical import terms
 
 MAX_SENTENCES = 3
@@ -36,6 +36,9 @@ MIN_LEAD_COVERAGE = 0.2
 # ... and to what it is about: "Putin agreed to the meeting" does not answer "Did they agree on
 # a ceasefire?" (see Evidence.topic_coverage)
 MIN_TOPIC_COVERAGE = 0.5
+CONTEXT_POOL = 20  # sentences looked at for a clear answer that leans on the ones before it
+CONTEXT_SHARE = 0.7  # share of the context's coverage such a sentence is credited with
+CONTEXT_BONUS = 0.2  # weight of the context's coverage in choosing the lead
 LEAD_BONUS = 1.3  # a vague question prefers an article's first sentence
 BROAD_MIN = 0.4  # a vague question's sentences score at least this share of the best
 BROAD_PEER = 0.9  # another article joins a vague answer when it covers the question as fully
@@ -111,20 +114,42 @@ def extract(evidence: Evidence) -> list[Claim]:
 
 
 def _typed(evidence: Evidence, ranked: list[Sentence], candidates: list[Sentence]) -> list[Claim]:
-    """Lead with the span of the best sentence that carries the answer type."""
+    """Lead with the span of the best sentence that carries the answer type.
+
+    News names its subject once and then says "the move", "production", "it": "The move will
+    add 300 jobs" answers "How many jobs will Sony's factory expansion bring?" because the
+    sentences before it name the expansion. So a sentence with a clear answer is read with the
+    two before it (Evidence.context_coverage): it may carry the answer on their words, and
+    they count a little towards it leading."""
+    in_context = [
+        s
+        for s in ranked[:CONTEXT_POOL]
+        if s not in candidates and s.answer and s.answer[2] >= MIN_LEAD_STRENGTH
+    ]
+    together = evidence.together
     carrying = [
         s
-        for s in candidates
+        for s in candidates + in_context
         if s.answer
         and s.answer[2] >= 0.5
-        and s.coverage >= MIN_LEAD_COVERAGE
+        and max(s.coverage, CONTEXT_SHARE * evidence.context_coverage(s)) >= MIN_LEAD_COVERAGE
         and evidence.topic_coverage(s) >= MIN_TOPIC_COVERAGE
+        # the answer comes from a story that names what the question names, or none does
+        and (not together or evidence.passages[s.passage].article_id in together)
     ]
     if not carrying:
         if evidence.intent.kind in MUST_CARRY:
             return []
+        if _asks_outcome(evidence) and unrealised(ranked[0].text):
+            return []  # "Did Canada find ...?" -> "is expected to announce ... its ruling"
         return [_claim(s) for s in _supporting(evidence, ranked, [], ranked[0].score)]
-    lead = max(carrying, key=lambda s: s.score * (s.answer[2] if s.answer else 0.0))
+    lead = max(
+        carrying,
+        key=lambda s: (
+            (s.score + CONTEXT_BONUS * evidence.context_coverage(s))
+            * (s.answer[2] if s.answer else 0.0)
+        ),
+    )
     claims = [_lead(evidence, lead)]
     rest = [
         s
@@ -137,6 +162,12 @@ def _typed(evidence: Evidence, ranked: list[Sentence], candidates: list[Sentence
     ]
     claims += [_claim(s) for s in _supporting(evidence, rest, [lead], lead.score)]
     return claims
+
+
+def _asks_outcome(evidence: Evidence) -> bool:
+    """A yes/no question about what happened ("Did Canada find that ...?"): when its best
+    sentence has it only planned or expected, the articles do not answer it yet."""
+    return evidence.intent.kind is Kind.YES_NO and asks_outcome(evidence.question)
 
 
 def _supporting_strength(evidence: Evidence) -> float:

@@ -113,7 +113,8 @@ _SPEECH_VERBS = (
     r"predict|predicted|forecast|expect|expects|report|reported|write|wrote|argue|argued|"
     r"suggest|suggested|propose|proposed|confirm|confirmed|stress|stressed|comment|"
     r"commented|state|stated|reveal|revealed|add|added|respond|responded|react|reacted|"
-    r"want|wants|call|called|describe|described|admit|admitted|mean|meant)"
+    r"want|wants|call|called|describe|described|admit|admitted|mean|meant|make of|think of|"
+    r"feel about)"
 )
 _STANCE_NOUNS = r"(?:take|view|position|stance|response|reaction|line)"
 _RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
@@ -134,7 +135,8 @@ _RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
             r"|\bwhat(?:'s| is| was| were| are)?\s*(the\s+)?(number|amount|total|size|value|"
             r"price|cost|rate|percentage|share|level|figure|toll|count)\b|\bwhat percent"
             r"|\bhow (?:much|many) (?:did|does|do|is|was|were|are)\b"
-            r"|^\W*what\b[^?]*\b(cost|costs|priced|sell for|go for)\b",
+            r"|^\W*what\b[^?]*\b(cost|costs|priced|sell for|go for|pay|paid|paying|offering|"
+            r"bidding|charging)\b",
         ),
         (
             Kind.WHEN,
@@ -190,9 +192,11 @@ _VERBISH = re.compile(
 _MONEY_QUESTION = re.compile(
     r"\bhow much\b.*\b(pay|paid|paying|cost|costs|spend|spent|spending|worth|price[ds]?|charge|"
     r"offer|offering|bid|raise|raising|sell|sold|buy|bought|earn|earned|lose|lost|invest)\w*\b"
-    r"|\b(cost|costs|price|priced|prices)\b[^?]*\?*\s*$",
+    r"|\b(cost|costs|price|priced|prices)\b[^?]*\?*\s*$"
+    r"|^\W*what\b[^?]*\b(pay|paid|paying|offering|bidding|charging)\b",
     re.I,
 )
+_HOW_MUCH = re.compile(r"\bhow much\b", re.I)  # ... of the $500m: money
 _COMPOUND = re.compile(
     r"\b(who|what|when|where|why|how)\b.+\b(and|or)\s+(who|what|when|where|why|how)\b", re.I
 )
@@ -216,7 +220,8 @@ def intent_of(question: str, earlier: str | None = None) -> Intent:
             return Intent(Kind.HOW_MANY, unit=_last_word(q))
         kind = before.kind
     if kind is Kind.HOW_MANY:
-        return Intent(kind, unit="dlrs" if _MONEY_QUESTION.search(q) else _unit(q))
+        money = _MONEY_QUESTION.search(q) or (_HOW_MUCH.search(q) and _CURRENCY.search(q))
+        return Intent(kind, unit="dlrs" if money else _unit(q))
     if kind is Kind.SAID:
         return Intent(kind, speaker=_speaker(q) or (_bare_subject(q) if earlier else ""))
     return Intent(kind)
@@ -368,7 +373,12 @@ _SPEECH = re.compile(
     re.I,
 )
 _SPEECH_VERB = re.compile(_SPEECH.pattern.split("|[“”")[0], re.I)  # words only, no quote marks
-_NAME = re.compile(r"(?<![\w'’])([A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|de|van|von|al))*)")
+# A name: capitalised words, with the small words names hold ("Food and Drug Administration",
+# "Brazil and Colombia", "Bank of Japan"); a link word left at the end is dropped.
+_NAME = re.compile(
+    r"(?<![\w'’])([A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|(?:of|de|van|von|al|and|&)(?=\s+[A-Z])))*)"
+)
+_TRAILING_LINK = re.compile(r"(?:\s+(?:of|de|van|von|al|and|&))+$")
 _NOT_NAMES = frozenset(
     stem(w)
     for w in """the a an it he she they we i this that these those but and or so if in on at
@@ -390,9 +400,9 @@ def find_answer(intent: Intent, sentence: str, question: str = "") -> Span | Non
     """
     finder = _FINDERS.get(intent.kind)
     span = finder(intent, sentence, question) if finder else None
-    if span is None or intent.kind not in _OUTCOME_KINDS or not _asks_outcome(question):
+    if span is None or intent.kind not in _OUTCOME_KINDS or not asks_outcome(question):
         return span
-    if not _UNREALISED.search(sentence):
+    if not _UNREALISED.search(sentence) and not _still_to_come(sentence, question):
         return span
     if intent.kind is Kind.YES_NO and _DENIAL.search(sentence):
         return span
@@ -420,7 +430,22 @@ _DENIAL = re.compile(
 )
 
 
-def _asks_outcome(question: str) -> bool:
+def unrealised(sentence: str) -> bool:
+    """Does the sentence have something only planned, possible or under way?"""
+    return bool(_UNREALISED.search(sentence))
+
+
+def _still_to_come(sentence: str, question: str) -> bool:
+    """The question's own verb put in the future: "... Reagan, who has indicated he will sign
+    it" for "When did Reagan sign the bill?"."""
+    asked = _asked(question) - _NOT_NAMES - _FUNCTION_STEMS
+    return any(stem(m.group(1).lower()) in asked for m in _FUTURE_VERB.finditer(sentence))
+
+
+_FUTURE_VERB = re.compile(r"\b(?:will|would|shall|'ll)\s+(?:\w+ly\s+)?(\w+)", re.I)
+
+
+def asks_outcome(question: str) -> bool:
     """Does the question ask about something done ("did they ...", "when was ...")?"""
     return bool(_OUTCOME_QUESTION.search(question))
 
@@ -429,9 +454,12 @@ def _counts(intent: Intent, sentence: str, question: str) -> Span | None:
     """A number, best one followed (within 4 words) by the asked unit or its synonyms."""
     unit = stem(intent.unit) if intent.unit else ""
     best: Span | None = None
+    given = set(re.findall(r"\d+(?:[.,]\d+)*", question))
     for m in _NUMBER.finditer(sentence):
         if not re.search(r"\d|[a-z]", m.group(), re.I) or _is_label_or_date(sentence, m):
             continue
+        if given & set(re.findall(r"\d+(?:[.,]\d+)*", m.group())):
+            continue  # "How much of the $500m loan ...?" is not answered by "500 mln"
         tail = sentence[m.end() : m.end() + 60]
         tail_words = re.findall(r"[\w'’-]+", tail)[:4]
         hit = next(
@@ -579,14 +607,22 @@ _FUNCTION_STEMS = frozenset(stem(w) for w in STOPWORDS | QUESTION_NOISE)
 
 
 def _who(intent: Intent, sentence: str, question: str) -> Span | None:
+    """A name that is not the question's own. "Which minister approved ...?" wants the name
+    beside "minister" ("Consumer Affairs Minister Michel Cote"), not the company named
+    elsewhere in the sentence; part of a longer name ("Food" of "Food and Drug
+    Administration") is no answer."""
     best: Span | None = None
+    role = _ROLE.search(question)
     for m in _NAME.finditer(sentence):
-        name = m.group(1).strip(".'’-")
+        name = _TRAILING_LINK.sub("", m.group(1)).strip(".'’-")
         first = stem(name.split()[0].lower()) if name.split() else ""
         if not name or first in _NOT_NAMES or _mostly_asked(name, question):
             continue
-        if _is_place_name(name):
-            continue  # "U.S." answers where, not who
+        if _is_place_name(name) and _LOWER_NEXT.match(sentence, m.start() + len(name) + 1):
+            continue  # "U.S. chipmakers", "Chinese spokeswoman": a place as an adjective
+        if role and not _beside_role(sentence, m.start(), m.start() + len(name), role.group(1)):
+            best = best or Span(m.start(), m.start() + len(name), 0.6)
+            continue
         if (
             m.start() == 0
             and len(name.split()) == 1
@@ -600,11 +636,33 @@ def _who(intent: Intent, sentence: str, question: str) -> Span | None:
     return best
 
 
+_ROLE = re.compile(
+    r"\b(?:which|what)\s+(minister|president|official|chairman|chief|executive|judge|"
+    r"governor|senator|secretary|spokesman|spokeswoman|director|analyst|leader|envoy)s?\b",
+    re.I,
+)
+_LOWER_NEXT = re.compile(r"\s*[a-z]")
+
+
+ROLE_BEFORE = 25  # characters before a name where its role stands ("Minister Michel Cote")
+ROLE_AFTER = 15  # ... or after it ("Michel Cote, the minister")
+
+
+def _beside_role(sentence: str, start: int, end: int, role: str) -> bool:
+    """Is the role asked about ("minister") part of the name or written right beside it?"""
+    wanted = stem(role.lower())
+    near = sentence[max(0, start - ROLE_BEFORE) : end + ROLE_AFTER]
+    return wanted in {stem(w) for w in words(near)}
+
+
 def _mostly_asked(name: str, question: str) -> bool:
     """Most of the name's words are the question's own: "Home State Savings Bank" does not
     answer "Who owned Home State Savings?"."""
     got = [stem(w) for w in words(name)]
     asked = _asked(question) if question else frozenset()
+    initials = "".join(w[0] for w in name.split() if w[:1].isupper())
+    if len(initials) > 1 and re.search(rf"\b{initials}\b", question):
+        return True  # "Securities and Exchange Commission" is the question's "SEC"
     return bool(got) and sum(w in asked for w in got) * 2 > len(got)
 
 
@@ -665,7 +723,8 @@ def _attributed(sentence: str, speaker: str) -> bool:
     if quote and _names_meet(wanted, {stem(w) for w in words(sentence[: quote.start()])[:8]}):
         return True  # "Macron went further, floating ...: “When we speak ...”": his words
     for m in _SPEECH_VERB.finditer(sentence):
-        near = words(_subject_before(sentence, m.start()))[-SPEAKER_BEFORE:]
+        # "a source close to the Kadoorie family said": the source speaks, not the family
+        near = words(_CLOSE_TO.split(_subject_before(sentence, m.start()))[0])[-SPEAKER_BEFORE:]
         inverted = _INVERTED.search(sentence[max(0, m.start() - 3) : m.start()])
         if inverted or m.group().lower() == "according to":  # '..." said Merz', not "said X will"
             near += words(sentence[m.end() :])[:SPEAKER_AFTER]
@@ -712,6 +771,7 @@ def _one_extends(a: str, b: str) -> bool:
     return short != long and len(short) >= 4 and long.startswith(short)
 
 
+_CLOSE_TO = re.compile(r"\b(?:close to|familiar with|near to|allied with|advising)\b", re.I)
 _QUOTE_MARK = re.compile(r"[“\"]")
 _INVERTED = re.compile(r"[,”\"]\s*$")
 

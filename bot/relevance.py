@@ -22,6 +22,7 @@ only in the borderline band.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -172,3 +173,59 @@ def _exempt(evidence: Evidence, weighed: list[Sentence]) -> bool:
         and lead.coverage >= TYPED_EXEMPT_COVERAGE
         and beside(lead.text, start, end, evidence.question, TYPED_EXEMPT_GAP)
     )
+
+
+# A story that says the asked detail was not given: "for undisclosed terms", "No names were
+# given", "declined to name the companies", "did not say how much". Such a sentence answers
+# nothing, but it is the best evidence that the articles cannot: the refusal quotes it.
+_UNDISCLOSED = re.compile(
+    r"\b(?:undisclosed|(?:were|was|has|have|had) not (?:been )?(?:disclosed|named|identified|"
+    r"given|released|revealed)|not (?:yet )?(?:disclosed|known|revealed)|unidentified|unnamed|"
+    r"(?:declined|refused|would not|did not|does not|do not) (?:to )?(?:name|identify|disclose|"
+    r"say|give|reveal|specify|put a figure on|yet know)|(?:no|gave no|without) (?:names?|details?|"
+    r"figures?|price|terms|amount|reasons?|date)\b(?: (?:was|were|has been|have been|are|is))?"
+    r"(?: (?:given|disclosed|released|provided|available|set))?)\b",
+    re.I,
+)
+# What the withheld detail must be about, by kind: "for undisclosed terms" withholds a price,
+# not the hotel's place.
+_WITHHELD = {
+    Kind.HOW_MANY: re.compile(
+        r"undisclosed|terms|sum|amount|price|figures?|how much|how many|value|cost", re.I
+    ),
+    Kind.WHO: re.compile(r"names?|named|identif\w*|who|unnamed|unidentified", re.I),
+    Kind.WHEN: re.compile(r"when|date|timing|time", re.I),
+    Kind.WHERE: re.compile(r"where|location|place|site", re.I),
+    Kind.WHY: re.compile(r"why|reasons?", re.I),
+}
+WITHHELD_AFTER = 30  # characters after "declined to name" where what it withholds is said
+UNDISCLOSED_LOOK = 20  # best sentences looked at for one that says the detail was not given
+
+
+def undisclosed(evidence: Evidence) -> Sentence | None:
+    """The sentence saying the asked detail was not given, when it comes before any sentence
+    that gives it ("How much is Global Mining paying?" -> "... for undisclosed terms")."""
+    about = _WITHHELD.get(evidence.intent.kind)
+    if about is None:
+        return None
+    together = evidence.together
+    for s in evidence.ranked()[:UNDISCLOSED_LOOK]:
+        if together and evidence.passages[s.passage].article_id not in together:
+            continue
+        if evidence.context_coverage(s) < UNDISCLOSED_COVERAGE:
+            continue  # another topic
+        if s.answer and s.answer[2] >= GIVES_IT:
+            return None  # a sentence on the topic that gives it comes first
+        withheld = (
+            about.search(s.text[m.start() : m.end() + WITHHELD_AFTER])
+            for m in _UNDISCLOSED.finditer(s.text)
+        )
+        if any(withheld):
+            return s
+    return None
+
+
+GIVES_IT = 0.75  # a typed answer this clear means the detail is given
+
+
+UNDISCLOSED_COVERAGE = 0.5

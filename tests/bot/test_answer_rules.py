@@ -76,6 +76,23 @@ by Waste Management Inc, Wall Street arbitrageurs said.
 Analyst Peter Schlang said ChemLawn could try to find a white knight.
 "This is totally by surprise," said Debra Strohmaier, a ChemLawn spokeswoman, of the bid.
 """,
+    "norton.txt": """Norton sells South African unit
+
+WORCESTER, Mass., March 3 - Norton Co said it has agreed to sell its remaining South African
+business to Global Mining and Industrial Corp of South Africa for undisclosed terms.
+""",
+    "loan.txt": """U.S. joins bridge loan to Argentina
+
+WASHINGTON, Feb 26 - The U.S. Treasury said it was willing to join several other industrial
+countries in providing a 500 mln dlr bridge loan to Argentina.
+The Treasury did not say how much the United States would supply.
+""",
+    "hotels.txt": """Hotel shares soar on takeover talk
+
+HONG KONG, March 3 - Shares of Hongkong and Shanghai Hotels soared on talk of a takeover battle
+between the Kadoorie family and Evergo Industrial.
+A source close to the Kadoorie family said the family has not considered any countermoves.
+""",
     "penser.txt": """Wallenbergs block Penser in Swedish Match
 
 STOCKHOLM, March 3 - The Wallenberg family bought an option on Swedish Match shares from Nobel
@@ -185,3 +202,21 @@ def test_a_name_is_found_in_its_other_forms() -> None:
     assert evidence.mentions("iran", bag)  # another form of the name
     assert not evidence.mentions("iraq", bag)
     assert evidence.together == frozenset({"a.txt"})
+
+
+def test_a_story_that_says_the_detail_was_not_given_is_quoted_in_the_refusal(
+    wire: Answerer,
+) -> None:
+    """ "for undisclosed terms", "did not say how much": no answer, and the reader sees why."""
+    price = wire.ask("How much is Global Mining paying for Norton's South African business?")
+    assert price.refused
+    assert price.text.startswith("I can't answer that from the articles: they say it was not")
+    assert [c.file for c in price.citations] == ["norton.txt"]
+    assert "undisclosed terms" in price.citations[0].quote
+    # the question's own $500m is not the answer to how much of it Washington gives
+    share = wire.ask("How much of the $500m bridge loan to Argentina is Washington putting up?")
+    assert share.refused and "did not say how much" in share.text
+
+
+def test_a_source_close_to_x_is_not_x(wire: Answerer) -> None:
+    assert wire.ask("What did the Kadoorie family say about the takeover talk?").refused

@@ -239,3 +239,30 @@ def test_who_is_answered_by_a_name_the_question_does_not_already_hold(
 ) -> None:
     span = find_answer(intent_of(question), sentence, question)
     assert span is not None and sentence[span.start : span.end] == who
+
+
+def test_what_x_made_of_it_asks_for_x_words() -> None:
+    assert intent_of("and what did Thatcher make of it?", "Who won Greenwich?") == Intent(
+        Kind.SAID, speaker="Thatcher"
+    )
+
+
+def test_a_past_question_is_not_answered_by_what_someone_will_do() -> None:
+    question = "When did Reagan sign the appliance bill into law?"
+    sentence = "Congress sent the bill to Reagan last year; he has indicated he will sign it."
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and span.strength < 0.5
+
+
+def test_names_joined_by_and_are_one_answer() -> None:
+    question = "Who led the producers at the coffee talks?"
+    sentence = "Brazil and Colombia led the producers at the talks, delegates said."
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and sentence[span.start : span.end] == "Brazil and Colombia"
+
+
+def test_which_minister_wants_the_name_beside_minister() -> None:
+    question = "Which minister approved the Union Faith deal?"
+    sentence = "Nova said Consumer Affairs Minister Michel Cote approved the Union Faith deal."
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and "Michel Cote" in sentence[span.start : span.end]
