@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,7 +76,15 @@ def list_files(folder: Path) -> list[Path]:
             path.is_file() or (path.is_symlink() and not path.exists())
         ):
             found.append(path)
-    return sorted(found, key=lambda p: article_key(p, folder))
+    return sorted(found, key=lambda p: _listing_order(p, folder))
+
+
+def _listing_order(path: Path, folder: Path) -> tuple[str, bool, bytes]:
+    """By id; of two files whose ids are the same (a latin-1 "caf\xe9.txt" and one really
+    named with a backslash), the one named exactly so first, then by raw name: every run
+    picks the same one to index (see `ingest.sync`)."""
+    key = article_key(path, folder)
+    return key, key != path.relative_to(folder).as_posix(), os.fsencode(path)
 
 
 def file_hash(data: bytes) -> str:
