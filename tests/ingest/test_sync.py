@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
 from ingest.embed import MiniLMEmbeddings
 from ingest.load import file_hash, list_files, read_article
@@ -66,11 +67,21 @@ def test_first_sync_indexes_every_seed(index: Index, articles_dir: Path) -> None
     assert_exact(articles_dir, index)
 
 
+@pytest.fixture
+def counting(embeddings: MiniLMEmbeddings) -> CountingEmbeddings:
+    return CountingEmbeddings(embeddings)
+
+
+@pytest.fixture
+def counted_index(chroma_client: Any, counting: CountingEmbeddings) -> Index:
+    """An index in the parametrized store mode whose model counts what it embeds."""
+    return Index(chroma_client, counting, MiniLMEmbeddings.model_id)
+
+
 def test_resync_is_a_noop_that_embeds_nothing(
-    chroma_client: Any, embeddings: MiniLMEmbeddings, articles_dir: Path
+    counted_index: Index, counting: CountingEmbeddings, articles_dir: Path
 ) -> None:
-    counting = CountingEmbeddings(embeddings)
-    index = Index(chroma_client, counting, MiniLMEmbeddings.model_id)
+    index = counted_index
     sync_folder(articles_dir, index)
     first, generation = counting.embedded, index.generation()
     report = sync_folder(articles_dir, index)
@@ -290,10 +301,9 @@ def test_a_file_with_the_same_id_as_another_is_skipped_and_the_other_indexed(
 
 
 def test_a_renamed_or_copied_file_takes_its_stored_vectors_instead_of_embedding_again(
-    chroma_client: Any, embeddings: MiniLMEmbeddings, articles_dir: Path
+    counted_index: Index, counting: CountingEmbeddings, articles_dir: Path
 ) -> None:
-    counting = CountingEmbeddings(embeddings)
-    index = Index(chroma_client, counting, MiniLMEmbeddings.model_id)
+    index = counted_index
     sync_folder(articles_dir, index)
     old = articles_dir / "003_94ac584e2d0b5b00.txt"
     before = index.chunks.get(where={"article_id": old.name}, include=["documents", "embeddings"])
