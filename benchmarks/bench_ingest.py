@@ -6,7 +6,9 @@
 Prints figures; asserts nothing. Embedding dominates: the interesting ratio is ingest chunks/s
 over the raw embedder's chunks/s on the same texts (1.0 would mean zero overhead). `--long`
 times each stage on one article of 100 KB and of 1 MB, as .txt, .md, .html and one single
-line: every stage is linear when the 1 MB time is about 10x the 100 KB time.
+line, then load+clean+split of the odd shapes in `benchmarks.odd_text` (runs of what a text
+rule starts on and never finishes) in each format: every stage is linear when the 1 MB time
+is about 10x the 100 KB time.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import time
 from pathlib import Path
 
 from benchmarks.corpus import article_text, write_corpus
+from benchmarks.odd_text import ODD_UNITS, odd_body
 from benchmarks.suite import store
 from ingest.embed import MiniLMEmbeddings
 from ingest.load import list_files, read_article
@@ -120,6 +123,30 @@ def long_article(embed: bool) -> None:
                 )
 
 
+def odd_shapes() -> None:
+    """Load+clean+split of each odd shape at 100 KB and 1 MB, per format, and the worst ratio."""
+    print("\nodd shape           100KB s (txt/md/html)    1MB s (txt/md/html)   worst 1MB/100KB")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for shape in ODD_UNITS:
+            times: dict[int, list[float]] = {}
+            for size in LONG_SIZES:
+                for suffix in ("txt", "md", "html"):
+                    path = work / f"odd.{suffix}"
+                    path.write_text(odd_body(shape, size), encoding="utf-8")
+                    started = time.perf_counter()
+                    article = read_article(path, work)
+                    if isinstance(article, Article):
+                        split_article(article)
+                    times.setdefault(size, []).append(time.perf_counter() - started)
+            small, large = times[LONG_SIZES[0]], times[LONG_SIZES[1]]
+            worst = max(b / max(a, 1e-3) for a, b in zip(small, large, strict=True))
+            print(
+                f"{shape:18} {' / '.join(f'{t:.3f}' for t in small):>24} "
+                f"{' / '.join(f'{t:.3f}' for t in large):>24} {worst:10.1f}"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
@@ -129,6 +156,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.long:
         long_article(args.embed)
+        odd_shapes()
         return
 
     with tempfile.TemporaryDirectory() as tmp:

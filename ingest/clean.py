@@ -198,7 +198,9 @@ def _is_legal(line: str) -> bool:
     return bool(_LEGAL.search(line))
 
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Starts only where a run of address characters starts, and never gives any back: searched
+# from every letter of a long word it would rescan the word each time (quadratic).
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+")
 _CONTACT_START = re.compile(r"^(?:contact|e-?mail|write to|reach|send)\b", re.I)
 
 
@@ -484,7 +486,7 @@ _WRAP_SLACK = 3  # columns a hand-wrapped line may stop short of the width
 _WRAP_OVERRUN = 5  # ... or run past it: by a fifth of the width at most
 
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*[,;:.!?)\"'”’]*")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*+[,;:.!?)\"'”’]*")
 
 
 def _runs_on(line: str, nxt: str) -> bool:

@@ -156,10 +156,46 @@ def _json_ld_date(blobs: list[str]) -> str:
     return ""
 
 
+def _defuse_unclosed(markup: str) -> str:
+    """`markup` with every "<" that cannot open a whole tag written as "&lt;" (the parser turns
+    it back into "<" in the text), in one pass.
+
+    The standard parser rescans from such a "<" to the end of the page before giving up on it,
+    once per "<", so a page full of them ("<a <a <a ...", "<!-- <!-- ...") took time growing
+    with the square of its size. A tag is whole when its ">" comes before the next "<"; a
+    comment when its "-->" comes before the next "<!--" (markup inside comments is passed
+    over). A "<" inside a quoted attribute value is the price: that rare tag reads as text.
+    """
+    out: list[str] = []
+    done = 0
+    at = markup.find("<")
+    while at != -1:
+        if markup.startswith("<!--", at):
+            opener = markup.find("<!--", at + 4)
+            close = markup.find("-->", at + 4, opener if opener != -1 else len(markup))
+            if close != -1:
+                at = markup.find("<", close + 3)
+                continue
+            nxt = opener
+        else:
+            nxt = markup.find("<", at + 1)
+            close = markup.find(">", at + 1, nxt if nxt != -1 else len(markup))
+            if close != -1 or not _TAG_START.match(markup, at):
+                at = nxt
+                continue
+        out += [markup[done:at], "&lt;"]
+        done = at + 1
+        at = markup.find("<", at + 1)
+    return "".join(out) + markup[done:] if out else markup
+
+
+_TAG_START = re.compile(r"<[a-zA-Z/!?]")
+
+
 def html_to_document(markup: str) -> HtmlDocument:
     """The article text and metadata of one HTML page."""
     parser = _Extractor()
-    parser.feed(markup)
+    parser.feed(_defuse_unclosed(markup))
     parser.close()
     parser._flush()
     scoped = [line for line, inside in parser.lines if inside]

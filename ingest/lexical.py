@@ -629,7 +629,13 @@ def refresh(index: Index, cache_dir: Path) -> LexicalIndex:
     built = LexicalIndex.build(index)
     final = generation_dir(cache_dir, index, built.generation)
     tmp = final.parent / f".tmp-{uuid.uuid4().hex}"
-    built.save(tmp)
+    try:
+        built.save(tmp)
+    except OSError as exc:  # a full or read-only disk: one line, no half-written cache left
+        shutil.rmtree(tmp, ignore_errors=True)
+        from ingest.store import StoreWriteFailed, explain_failure
+
+        raise StoreWriteFailed(explain_failure(exc, cache_dir)) from exc
     if final.exists():
         shutil.rmtree(final, ignore_errors=True)  # corrupt or stale: ours replaces it
     try:

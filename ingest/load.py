@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,7 +76,15 @@ def list_files(folder: Path) -> list[Path]:
             path.is_file() or (path.is_symlink() and not path.exists())
         ):
             found.append(path)
-    return sorted(found, key=lambda p: article_key(p, folder))
+    return sorted(found, key=lambda p: _listing_order(p, folder))
+
+
+def _listing_order(path: Path, folder: Path) -> tuple[str, bool, bytes]:
+    """By id; of two files whose ids are the same (a latin-1 "caf\xe9.txt" and one really
+    named with a backslash), the one named exactly so first, then by raw name: every run
+    picks the same one to index (see `ingest.sync`)."""
+    key = article_key(path, folder)
+    return key, key != path.relative_to(folder).as_posix(), os.fsencode(path)
 
 
 def file_hash(data: bytes) -> str:
@@ -197,9 +206,9 @@ def _parse(raw: str, suffix: str) -> tuple[str, _Meta]:
         return doc.text, meta.fill(_text_metadata(doc.text))
     if suffix == ".md":
         front, body = _front_matter(raw)
-        heading = re.search(r"^#[ \t]+(.+?)[ \t#]*$", body, re.M)
+        heading = _MD_TITLE.search(body)
         meta = _Meta(
-            _first(front, "title") or (heading.group(1) if heading else ""),
+            _first(front, "title") or (heading.group(1).rstrip(" \t#") if heading else ""),
             _outlet_name(_first(front, "outlet", "source", "site", "site_name", "publisher")),
             _iso_date(_first(front, "date", "published", "published_at", "pubdate")),
             _article_url(_first(front, "url", "link", "canonical", "canonical_url")),
@@ -239,15 +248,28 @@ def _first(fields: dict[str, str], *keys: str) -> str:
     return next((fields[k] for k in keys if fields.get(k)), "")
 
 
+# Markdown patterns stop at the next "[" (or "**"), a new line, or the next pattern's start:
+# an unclosed "![" or "**" would otherwise be rescanned to the end of the text from every
+# later one, which is quadratic in the article's size. Trailing "#"s are stripped in Python
+# for the same reason (a lazy group before `[ \t#]*$` rescans a run of them at every step).
+_MD_TITLE = re.compile(r"^#[ \t]+(.+)$", re.M)
+_MD_LINK_DEFINITION = re.compile(r"^[ \t]*\[[^\]\n]+\]:[ \t]*\S+.*$", re.M)
+_MD_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\([^)\[\n]*\)")
+_MD_LINK = re.compile(r"\[([^\[\]\n]+)\]\([^)\[\n]*\)")
+_MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(.*)$", re.M)
+_MD_RULE = re.compile(r"^[ \t]*(?:[-*_=][ \t]*){3,}$", re.M)
+_MD_BOLD = re.compile(r"(\*\*|__)(\S(?:(?:(?!\1).)*?\S)?)\1")
+
+
 def _markdown_to_text(body: str) -> str:
     """Markdown syntax -> plain lines: headings unmarked, links to their text, images and rules
     dropped, `**bold**` unwrapped. Quotes and bullets stay, they read fine as text."""
-    body = re.sub(r"^[ \t]*\[[^\]]+\]:[ \t]*\S+.*$", "", body, flags=re.M)  # link definitions
-    body = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", body)
-    body = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", body)
-    body = re.sub(r"^[ \t]*#{1,6}[ \t]+(.*?)[ \t#]*$", r"\1", body, flags=re.M)
-    body = re.sub(r"^[ \t]*(?:[-*_=][ \t]*){3,}$", "", body, flags=re.M)
-    return re.sub(r"(\*\*|__)(\S(?:.*?\S)?)\1", r"\2", body)
+    body = _MD_LINK_DEFINITION.sub("", body)
+    body = _MD_IMAGE.sub("", body)
+    body = _MD_LINK.sub(r"\1", body)
+    body = _MD_HEADING.sub(lambda m: m.group(1).rstrip(" \t#"), body)
+    body = _MD_RULE.sub("", body)
+    return _MD_BOLD.sub(r"\2", body)
 
 
 # --- metadata from text ----------------------------------------------------------------------

@@ -14,6 +14,7 @@ import fcntl
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 LOCK_FILE = "ingest.lock"
 
@@ -22,8 +23,7 @@ LOCK_FILE = "ingest.lock"
 def ingest_lock(data_dir: Path, on_wait: Callable[[str], None]) -> Iterator[None]:
     """Hold the index's ingest lock; when another process holds it, say so once through
     `on_wait` and wait for it."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with (data_dir / LOCK_FILE).open("a+", encoding="utf-8") as handle:
+    with _lock_file(data_dir) as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -35,10 +35,30 @@ def ingest_lock(data_dir: Path, on_wait: Callable[[str], None]) -> Iterator[None
             )
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            handle.seek(0)
-            handle.truncate()
-            handle.write(str(os.getpid()))
-            handle.flush()
+            _write_pid(handle)
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def _lock_file(data_dir: Path) -> Iterator[TextIO]:
+    """The lock file, open; a data folder that cannot hold it (read-only, full) is one line."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        handle = (data_dir / LOCK_FILE).open("a+", encoding="utf-8")
+    except OSError as exc:
+        from ingest.store import StoreWriteFailed, explain_failure
+
+        raise StoreWriteFailed(explain_failure(exc, data_dir)) from exc
+    with handle:
+        yield handle
+
+
+def _write_pid(handle: TextIO) -> None:
+    """Leave our pid for a waiting ingest to name; on a full disk it names "unknown"."""
+    with contextlib.suppress(OSError):
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()

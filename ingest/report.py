@@ -14,7 +14,8 @@ class SyncReport:
     removed: int = 0
     unchanged: int = 0
     skipped: list[Skipped] = field(default_factory=list)
-    chunks: int = 0  # chunks embedded and written in this run
+    chunks: int = 0  # chunks written in this run
+    reused: int = 0  # ... of which took a stored vector (a renamed file's) instead of embedding
     seconds: float = 0.0
 
     @property
@@ -29,6 +30,7 @@ class SyncReport:
             "unchanged": self.unchanged,
             "skipped": [{"file": s.file, "reason": s.reason} for s in self.skipped],
             "chunks": self.chunks,
+            "reused": self.reused,
             "seconds": round(self.seconds, 3),
         }
 
@@ -40,6 +42,8 @@ class SyncReport:
             f"{self.removed} removed",
             f"{self.unchanged} unchanged",
             f"{len(self.skipped)} skipped",
-            f"{self.chunks} chunks embedded",
+            f"{self.chunks - self.reused} chunks embedded",
         ]
+        if self.reused:
+            parts.append(f"{self.reused} chunks moved without embedding")
         return ", ".join(parts) + f" in {self.seconds:.1f}s"

@@ -15,7 +15,9 @@ _ABBREVIATIONS = set(
     "fig mt ft".split()
 )
 # A candidate end: terminal punctuation, optional closing quotes/brackets, then whitespace.
-_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
+# It may start only where a run of punctuation starts, and never gives back what it took:
+# tried at every dot of "....x" it would rescan the rest of the run each time (quadratic).
+_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s)")
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
 _LETTERS = _WORD_CHARS - {"."}
 _NON_SPACE = re.compile(r"\S")

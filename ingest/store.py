@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -341,6 +341,7 @@ class Index:
         batch: Sequence[tuple[Article, list[Chunk]]],
         stale: Sequence[str] | None = None,
         on_embedded: Callable[[int], None] | None = None,
+        reusable: Mapping[str, list[float]] | None = None,
     ) -> int:
         """Replace these articles' chunks, crash-safely (see the module docstring).
 
@@ -348,17 +349,14 @@ class Index:
         caller has read them (sync has); else every chunk of another version is deleted by
         query. Either way they go before the articles are marked done. `on_embedded(n)` is
         told of every EMBED_STEP chunks embedded, so one long article shows progress too.
+        `reusable`: vectors already in the index, by chunk text (see `vectors_by_text`); a
+        chunk with one of those texts takes its vector instead of being embedded again.
         """
         articles = [a for a, _ in batch]
         counts = [len(c) for _, c in batch]
         self._mark(articles, "pending", counts)
         chunks = [c for _, cs in batch for c in cs]
-        vectors: list[list[float]] = []
-        for pos in range(0, len(chunks), EMBED_STEP):
-            texts = [c.text for c in chunks[pos : pos + EMBED_STEP]]
-            vectors += self.embeddings.embed_documents(texts)
-            if on_embedded is not None:
-                on_embedded(len(texts))
+        vectors = self._vectors([c.text for c in chunks], reusable or {}, on_embedded)
         for pos in range(0, len(chunks), self._batch):
             part = chunks[pos : pos + self._batch]
             self.chunks.upsert(
@@ -381,6 +379,37 @@ class Index:
                 )
         self._mark(articles, "done", counts)
         return len(chunks)
+
+    def _vectors(
+        self,
+        texts: list[str],
+        reusable: Mapping[str, list[float]],
+        on_embedded: Callable[[int], None] | None,
+    ) -> list[list[float]]:
+        """One vector per text: a reusable one when there is one, else embedded, in steps."""
+        fresh = [t for t in texts if t not in reusable]
+        embedded: list[list[float]] = []
+        if on_embedded is not None and len(fresh) < len(texts):
+            on_embedded(len(texts) - len(fresh))
+        for pos in range(0, len(fresh), EMBED_STEP):
+            embedded += self.embeddings.embed_documents(fresh[pos : pos + EMBED_STEP])
+            if on_embedded is not None:
+                on_embedded(len(fresh[pos : pos + EMBED_STEP]))
+        made = iter(embedded)
+        return [reusable[t] if t in reusable else next(made) for t in texts]
+
+    def vectors_by_text(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
+        """The stored vectors of these chunks, by their text: a vector is the model's reading
+        of the text alone, so any chunk with the same text may take it without embedding."""
+        out: dict[str, list[float]] = {}
+        for pos in range(0, len(chunk_ids), self._batch):
+            got = self.chunks.get(
+                ids=list(chunk_ids[pos : pos + self._batch]), include=["documents", "embeddings"]
+            )
+            for text, vector in zip(got["documents"], got["embeddings"], strict=True):
+                if text is not None and vector is not None:
+                    out[text] = [float(x) for x in vector]
+        return out
 
     def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
         """Delete chunks by id (stray ones that no manifest entry accounts for)."""

@@ -26,6 +26,10 @@ log = logging.getLogger(__name__)
 FLUSH_CHUNKS = 64  # chunks embedded per write: small enough for a lively progress bar
 
 SkipHandler = Callable[[Skipped], None]
+SAME_ID = (
+    "its name is not UTF-8 or printable and reads the same as another file's once made "
+    "printable; that one is indexed, rename this one"
+)
 
 
 class FolderMissing(FileNotFoundError):
@@ -46,6 +50,7 @@ class _Plan:
     unfinished: set[str]  # ... whose last write a killed run left `pending`
     stored: dict[str, set[str]]  # chunk ids in the store, by article id
     strays: list[str]  # chunk ids of articles in neither the manifest nor the folder
+    donors: list[str]  # chunk ids of finished articles with the content of a file to write
 
 
 def _scan(folder: Path, index: Index, report: SyncReport, on_skip: SkipHandler) -> _Plan:
@@ -62,6 +67,9 @@ def _scan(folder: Path, index: Index, report: SyncReport, on_skip: SkipHandler) 
     todo: list[tuple[Path, bytes, str]] = []
     for path in list_files(folder):
         article_id = article_key(path, folder)
+        if article_id in seen:  # listed right after the file that has the id: same every run
+            _skip(report, on_skip, Skipped(article_id, SAME_ID))
+            continue
         seen.add(article_id)  # an unreadable file keeps its earlier version, if any
         try:
             too_large = size_problem(path.stat().st_size)  # never read a huge file into memory
@@ -85,7 +93,27 @@ def _scan(folder: Path, index: Index, report: SyncReport, on_skip: SkipHandler) 
     if strays:
         log.warning("%d chunks belong to no article in the manifest: deleting them", len(strays))
     unfinished = {aid for aid, record in known.items() if record.state == "pending"}
-    return _Plan(todo, sorted(set(known) - seen), set(known), unfinished, stored, strays)
+    donors = _donors(known, todo, stored, folder)
+    return _Plan(todo, sorted(set(known) - seen), set(known), unfinished, stored, strays, donors)
+
+
+def _donors(
+    known: dict[str, Record],
+    todo: list[tuple[Path, bytes, str]],
+    stored: dict[str, set[str]],
+    folder: Path,
+) -> list[str]:
+    """Chunk ids whose vectors a file to write can take instead of embedding again: those of
+    a finished article with the very same bytes under another name (a renamed, moved or
+    copied file). Articles being rewritten themselves give none: their entry is in doubt."""
+    rewriting = {article_key(path, folder) for path, _, _ in todo}
+    digests = {digest for _, _, digest in todo}
+    return sorted(
+        cid
+        for aid, record in known.items()
+        if record.state == "done" and record.content_hash in digests and aid not in rewriting
+        for cid in stored.get(aid, ())
+    )
 
 
 def _replaces(article: Article, plan: _Plan) -> bool:
@@ -150,6 +178,7 @@ def sync_folder(
     started = time.perf_counter()
     report = SyncReport()
     plan = _scan(folder, index, report, on_skip)
+    reusable = index.vectors_by_text(plan.donors)  # read before a renamed file's old id goes
     index.remove(plan.removed)
     index.delete_chunks(plan.strays)
     report.removed = len(plan.removed)
@@ -165,7 +194,8 @@ def sync_folder(
             for article, chunks in pending
             for cid in plan.stored.get(article.article_id, set()) - {c.chunk_id for c in chunks}
         ]
-        report.chunks += index.write(pending, sorted(stale), on_embedded=bar.update)
+        report.chunks += index.write(pending, sorted(stale), bar.update, reusable)
+        report.reused += sum(c.text in reusable for _, chunks in pending for c in chunks)
         log.info("wrote %d articles", len(pending))
         for article, _ in pending:
             if _replaces(article, plan):

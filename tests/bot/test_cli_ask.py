@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from collections.abc import Callable
@@ -355,3 +356,15 @@ def test_reader_leaving_early_is_not_an_error(seeded: Path) -> None:
     stderr = proc.stderr.read()
     assert proc.wait(timeout=600) == 141
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
+
+
+def test_the_readme_filter_example_answers_from_the_one_dated_seed(newsbot: Run) -> None:
+    """The README's `--source/--since/--until` example, exactly: the seeds can match it."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    line = next(x for x in readme.splitlines() if x.startswith("newsbot ask") and "--since" in x)
+    args = shlex.split(line.split("#")[0])[2:]
+    result = newsbot("ask", *args, "--json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["citations"] and "Macron" in answer["answer"]
+    assert {c["published"] for c in answer["citations"]} == {"2025-08-20"}

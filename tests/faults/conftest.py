@@ -27,7 +27,8 @@ def newsbot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
     env.pop("CHROMA_HOST", None)
     env.pop("CHROMA_PORT", None)
-    env.update(NEWSBOT_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(REPO), **extra)
+    env.update(NEWSBOT_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(REPO))
+    env.update(extra)
     return env
 
 

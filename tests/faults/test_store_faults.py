@@ -9,6 +9,8 @@ embedded store lives on it, or a `chroma run` server's data folder does.
 
 from __future__ import annotations
 
+import json
+import shutil
 import sqlite3
 import subprocess
 from collections.abc import Iterator
@@ -112,3 +114,41 @@ def test_a_store_locked_by_another_process_is_one_line_in_bounded_time(
     again = run_newsbot(tmp_path, "ingest", str(articles_dir), NEWSBOT_CHROMA_PATH=str(store))
     assert again.returncode == 0, again.stderr
     assert_exact(articles_dir, Index(open_client(store), embeddings, MODEL))
+
+
+def fill(mount: Path, leave: int) -> Path:
+    """Fill the tmpfs at `mount` until about `leave` bytes are free; the filler file."""
+    filler = mount / "filler"
+    free = shutil.disk_usage(mount).free
+    filler.write_bytes(b"\0" * max(0, free - leave))
+    return filler
+
+
+def test_a_full_data_folder_is_one_line_leaves_no_half_cache_and_the_next_run_is_exact(
+    tmp_path: Path, articles_dir: Path, small_disk: Path
+) -> None:
+    """The data folder (lock file, word-index cache) fills up while Chroma's disk has room:
+    the cache cannot be written. One line, no half-written cache, and after freeing space
+    the next ingest finishes and `ask` answers."""
+    remount(small_disk, "size=1m")
+    env = {"NEWSBOT_DATA_DIR": str(small_disk), "NEWSBOT_CHROMA_PATH": str(tmp_path / "chroma")}
+    filler = fill(small_disk, leave=8 * 1024)  # the lock file fits, the cache does not
+    line = one_line_error(run_newsbot(tmp_path, "ingest", str(articles_dir), **env))
+    assert f"the disk holding the index at {small_disk / 'lexical'} is full" in line, line
+    assert not list(small_disk.rglob(".tmp-*"))
+    filler.unlink()
+    again = run_newsbot(tmp_path, "ingest", str(articles_dir), "--json", **env)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["unchanged"] == 5  # the chunks were all written before
+    asked = run_newsbot(tmp_path, "ask", QUESTION, **env)
+    assert asked.returncode == 0 and "[1]" in asked.stdout, asked.stderr
+
+
+def test_a_read_only_data_folder_is_one_line_for_ingest(
+    tmp_path: Path, articles_dir: Path, small_disk: Path
+) -> None:
+    """The lock file cannot be made: one line naming the folder, not a traceback."""
+    remount(small_disk, "ro")
+    env = {"NEWSBOT_DATA_DIR": str(small_disk), "NEWSBOT_CHROMA_PATH": str(tmp_path / "chroma")}
+    line = one_line_error(run_newsbot(tmp_path, "ingest", str(articles_dir), **env))
+    assert f"the index at {small_disk} is read-only" in line, line

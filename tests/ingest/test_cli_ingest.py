@@ -49,9 +49,10 @@ def test_json_summary_then_noop(tmp_path: Path, articles_dir: Path) -> None:
         "unchanged",
         "skipped",
         "chunks",
+        "reused",
         "seconds",
     }
-    assert summary["added"] == 5 and summary["chunks"] > 5
+    assert summary["added"] == 5 and summary["chunks"] > 5 and summary["reused"] == 0
     again = json.loads(run_newsbot(tmp_path, "ingest", str(articles_dir), "--json").stdout)
     assert (again["unchanged"], again["added"], again["chunks"]) == (5, 0, 0)
 

@@ -1,7 +1,8 @@
 """One ingest at a time: a second `newsbot ingest` waits for the first, then finds its work done.
 
 The first ingest is played by this test holding the lock while it syncs; the second is a real
-`newsbot ingest` process started meanwhile.
+`newsbot ingest` process started meanwhile. Both store modes: with a Chroma server the lock
+still lives in the local data folder, so it serialises ingests from this machine.
 """
 
 from __future__ import annotations
@@ -11,10 +12,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from ingest.embed import MiniLMEmbeddings
 from ingest.lock import ingest_lock
-from ingest.store import Index, open_client
+from ingest.store import Index
 from ingest.sync import sync_folder
 from tests.conftest import REPO
 
@@ -22,13 +26,23 @@ MODEL = MiniLMEmbeddings.model_id
 
 
 def test_a_second_ingest_waits_for_the_first_instead_of_redoing_its_work(
-    tmp_path: Path, articles_dir: Path, embeddings: MiniLMEmbeddings
+    tmp_path: Path,
+    articles_dir: Path,
+    chroma_client: Any,
+    store_mode: str,
+    embeddings: MiniLMEmbeddings,
+    request: pytest.FixtureRequest,
 ) -> None:
     data = tmp_path / "data"
     env = {"NEWSBOT_DATA_DIR": str(data), "PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}
+    if store_mode == "server":
+        host, port = request.getfixturevalue("chroma_server")
+        env |= {"CHROMA_HOST": host, "CHROMA_PORT": str(port)}
+    else:
+        env["NEWSBOT_CHROMA_PATH"] = str(tmp_path / "chroma")  # chroma_client's folder
     told: list[str] = []
     with ingest_lock(data, told.append):
-        index = Index(open_client(data / "chroma"), embeddings, MODEL)
+        index = Index(chroma_client, embeddings, MODEL)
         assert sync_folder(articles_dir, index).added == 5  # the first ingest's work
         err = (tmp_path / "second.err").open("w+", encoding="utf-8")
         second = subprocess.Popen(

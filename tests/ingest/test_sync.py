@@ -9,8 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pytest
+
 from ingest.embed import MiniLMEmbeddings
-from ingest.load import list_files, read_article
+from ingest.load import file_hash, list_files, read_article
 from ingest.models import Article, Skipped
 from ingest.split import split_article
 from ingest.store import Index
@@ -64,11 +67,21 @@ def test_first_sync_indexes_every_seed(index: Index, articles_dir: Path) -> None
     assert_exact(articles_dir, index)
 
 
+@pytest.fixture
+def counting(embeddings: MiniLMEmbeddings) -> CountingEmbeddings:
+    return CountingEmbeddings(embeddings)
+
+
+@pytest.fixture
+def counted_index(chroma_client: Any, counting: CountingEmbeddings) -> Index:
+    """An index in the parametrized store mode whose model counts what it embeds."""
+    return Index(chroma_client, counting, MiniLMEmbeddings.model_id)
+
+
 def test_resync_is_a_noop_that_embeds_nothing(
-    chroma_client: Any, embeddings: MiniLMEmbeddings, articles_dir: Path
+    counted_index: Index, counting: CountingEmbeddings, articles_dir: Path
 ) -> None:
-    counting = CountingEmbeddings(embeddings)
-    index = Index(chroma_client, counting, MiniLMEmbeddings.model_id)
+    index = counted_index
     sync_folder(articles_dir, index)
     first, generation = counting.embedded, index.generation()
     report = sync_folder(articles_dir, index)
@@ -268,3 +281,50 @@ def test_watch_does_not_read_a_file_still_being_written(index: Index, articles_d
     assert_exact(articles_dir, index)
     # never a half-written version first (it would have been updated later to the whole)
     assert sum(r.added for r in reports) == 6 and sum(r.updated for r in reports) == 0
+
+
+def test_a_file_with_the_same_id_as_another_is_skipped_and_the_other_indexed(
+    index: Index, articles_dir: Path
+) -> None:
+    """A latin-1 "caf\\xe9.txt" and a file really named with a backslash share a printable id:
+    the one named so is indexed, the other skipped with a reason, the same way every run."""
+    latin1 = articles_dir / os.fsdecode(b"caf\xe9.txt")
+    latin1.write_text("Latin-1 name\n\nThe latin-1 story was filed on Monday.\n")
+    literal = articles_dir / "caf\\xe9.txt"
+    literal.write_text("Backslash name\n\nThe backslash story was filed on Tuesday.\n")
+    for _ in range(2):
+        report = sync_folder(articles_dir, index)
+        assert [s.file for s in report.skipped] == ["caf\\xe9.txt"]
+        assert "rename this one" in report.skipped[0].reason
+    assert index.manifest()["caf\\xe9.txt"].content_hash == file_hash(literal.read_bytes())
+    assert report.unchanged == 6  # the seeds and the indexed one; nothing rewritten
+
+
+def test_a_renamed_or_copied_file_takes_its_stored_vectors_instead_of_embedding_again(
+    counted_index: Index, counting: CountingEmbeddings, articles_dir: Path
+) -> None:
+    index = counted_index
+    sync_folder(articles_dir, index)
+    old = articles_dir / "003_94ac584e2d0b5b00.txt"
+    before = index.chunks.get(where={"article_id": old.name}, include=["documents", "embeddings"])
+    vectors = dict(zip(before["documents"], before["embeddings"], strict=True))
+    (articles_dir / "moved").mkdir()
+    old.rename(articles_dir / "moved" / "renamed.txt")
+    (articles_dir / "copy.txt").write_bytes((articles_dir / "moved" / "renamed.txt").read_bytes())
+    counting.embedded = 0
+    report = sync_folder(articles_dir, index)
+    assert (report.added, report.removed, report.updated) == (2, 1, 0)
+    assert counting.embedded == 0
+    assert report.reused == report.chunks == 2 * len(vectors)
+    assert_exact(articles_dir, index)
+    for moved in ("moved/renamed.txt", "copy.txt"):
+        after = index.chunks.get(where={"article_id": moved}, include=["documents", "embeddings"])
+        assert len(after["ids"]) == len(vectors)
+        for text, vector in zip(after["documents"], after["embeddings"], strict=True):
+            # the stored vector, as Chroma gives it back (float32, normalised for cosine)
+            assert np.allclose(vector, vectors[text], rtol=1e-5, atol=1e-7)
+    changed = articles_dir / "copy.txt"
+    changed.write_text(changed.read_text() + "\nA correction was added on Friday.\n")
+    assert sync_folder(articles_dir, index).reused == 0  # new content is embedded
+    assert counting.embedded > 0
+    assert_exact(articles_dir, index)
