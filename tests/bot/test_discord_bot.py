@@ -175,7 +175,9 @@ async def reply_to(target: discord.Message, content: str, member: int = 0) -> No
         content=content,
         mentions=dpy_backend.find_user_mentions(content, config.guilds[0]),
     )
+    data["type"] = discord.MessageType.reply.value  # Discord gives a reply type 19
     data["message_reference"] = {
+        "type": discord.MessageReferenceType.reply.value,
         "message_id": target.id,
         "channel_id": channel.id,
         "guild_id": config.guilds[0].id,
@@ -448,10 +450,11 @@ async def test_ask_defers_then_follows_up_with_the_answer() -> None:
     bot = NewsBot(make_settings(), asker, SyncReport, list)
     interaction = interaction_double()
     await callback(bot, "ask")(interaction, "What did Macron say?")
-    interaction.response.defer.assert_awaited_once_with(thinking=True)
+    interaction.response.defer.assert_awaited_once_with(thinking=True, ephemeral=False)
     assert followup_texts(interaction) == render_answer(answer_for("What did Macron say?"))
     for call in interaction.followup.send.await_args_list:
         assert call.kwargs["wait"] is True
+        assert call.kwargs["ephemeral"] is False  # the answer is public, as its deferral
         assert call.kwargs["allowed_mentions"].to_dict() == {"parse": []}
     assert asker.calls == [("What did Macron say?", None)]
     assert bot.memory.recall(9000) == "What did Macron say?"  # a reply to it is a follow-up
