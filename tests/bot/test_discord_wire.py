@@ -31,6 +31,7 @@ COOLDOWN = 60  # long enough that a second question of a test always meets it
 MESSAGE_CONTENT = 1 << 15
 DEFER = 5  # DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE: the "thinking" message
 AUTOMOD_LINE = "Sorry, this server's AutoMod blocked my answer."
+UNKNOWN_INTERACTION = {"message": "Unknown interaction", "code": 10062}
 DELETED_LINE = "Sorry, the message I was answering was deleted before I could reply."
 
 # Three outlets on one story, with long titles and URLs: a summary cites all three and needs
@@ -254,6 +255,21 @@ def test_ask_refused_by_discord_gets_a_public_line_and_keeps_no_cooldown(
     assert callback(fake, again).body["type"] == DEFER  # not "One moment please"
     [answer] = follow_ups(fake, token)
     assert answer.body["content"].startswith("> **Q:** What did Zelensky say?")
+
+
+def test_ask_whose_deferral_is_refused_is_logged_and_keeps_no_cooldown(wire: Wire) -> None:
+    """Without an acknowledgement Discord takes no follow-up at all: only the log can say why."""
+    fake = wire.fake
+    user = fake.new_user()
+    fake.script("POST", r"/interactions/\d+/[^/]+/callback", 404, UNKNOWN_INTERACTION)
+    iid, token = fake.slash("ask", user, question="What did Macron say?")
+    assert callback(fake, iid).status == 404
+    assert "Discord refused to acknowledge /ask (HTTP 404, code 10062" in wire.wait_log("10062")
+
+    again, token = fake.slash("ask", user, question="What did Macron say?")
+    assert callback(fake, again).body["type"] == DEFER  # not "One moment please"
+    [answer] = follow_ups(fake, token)
+    assert answer.body["content"].startswith("> **Q:** What did Macron say?")
 
 
 def test_sources_is_shown_only_to_the_user_who_asked(wire: Wire) -> None:
