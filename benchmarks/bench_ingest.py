@@ -1,9 +1,12 @@
 """Ingest throughput against the raw embedder, and the cost of a no-op re-ingest.
 
     python -m benchmarks.bench_ingest [--articles 2000] [--server]
+    python -m benchmarks.bench_ingest --long [--embed]   # one long article, 100 KB vs 1 MB
 
 Prints figures; asserts nothing. Embedding dominates: the interesting ratio is ingest chunks/s
-over the raw embedder's chunks/s on the same texts (1.0 would mean zero overhead).
+over the raw embedder's chunks/s on the same texts (1.0 would mean zero overhead). `--long`
+times each stage on one article of 100 KB and of 1 MB, as .txt, .md, .html and one single
+line: every stage is linear when the 1 MB time is about 10x the 100 KB time.
 """
 
 from __future__ import annotations
@@ -13,11 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.corpus import write_corpus
+from benchmarks.corpus import article_text, write_corpus
 from benchmarks.suite import store
 from ingest.embed import MiniLMEmbeddings
 from ingest.load import list_files, read_article
-from ingest.models import Article
+from ingest.models import Article, Chunk
 from ingest.sentences import sentences
 from ingest.split import split_article
 from ingest.store import Index, open_client
@@ -44,11 +47,89 @@ def corpus_texts(folder: Path, limit: int) -> tuple[list[str], list[str]]:
     return chunks[:limit], sents
 
 
+LONG_SIZES = (100_000, 1_000_000)
+LONG_KINDS = ("txt", "md", "html", "one line")
+
+
+def long_body(size: int, one_line: bool = False) -> str:
+    """About `size` characters of news prose (abbreviations, initials, quotes), in paragraphs
+    or, with `one_line`, as a single line: the worst case for line-level rules."""
+    parts: list[str] = []
+    total, i = 0, 0
+    while total < size:
+        for para in article_text(i).split("\n\n")[2:-1]:
+            para += ' Mr. J. Okafor met U.S. officials at 5 p.m. on Monday, e.g. "in Lisbon."'
+            parts.append(para)
+            total += len(para) + 2
+        i += 1
+    return (" " if one_line else "\n\n").join(parts)[:size].rsplit(" ", 1)[0] + "."
+
+
+def long_file(folder: Path, kind: str, size: int) -> Path:
+    """One long article of `kind` (see LONG_KINDS) holding about `size` characters of text."""
+    body = long_body(size, one_line=kind == "one line")
+    if kind == "md":
+        body = body.replace("Lisbon", "**Lisbon** ([map](https://maps.example/lisbon))")
+        raw, suffix = (
+            f"---\ntitle: A long story\ndate: 2025-08-19\n---\n# A long story\n\n{body}",
+            "md",
+        )
+    elif kind == "html":
+        paras = "".join(f"<p>{p}</p>\n" for p in body.split("\n\n"))
+        raw = f"<html><head><title>A long story</title></head><body><article>{paras}</article>"
+        raw, suffix = raw + "</body></html>", "html"
+    else:
+        raw, suffix = f"A long story\n\n{body}\n", "txt"
+    path = folder / f"long-{kind.replace(' ', '-')}-{size}.{suffix}"
+    path.write_text(raw, encoding="utf-8")
+    return path
+
+
+def _timed_stages(path: Path, index: Index | None) -> tuple[float, float, float, int]:
+    """Seconds to load+clean, to split and (with an index) to embed and store; chunk count."""
+    started = time.perf_counter()
+    article = read_article(path, path.parent)
+    loaded = time.perf_counter()
+    assert isinstance(article, Article), article
+    chunks: list[Chunk] = split_article(article)
+    split = time.perf_counter()
+    if index is not None:
+        index.write([(article, chunks)])
+    return loaded - started, split - loaded, time.perf_counter() - split, len(chunks)
+
+
+def long_article(embed: bool) -> None:
+    """Per-stage time of one long article at 100 KB and 1 MB, and the ratio of the two."""
+    print("kind      size   load+clean s  split s  embed+store s  chunks   total s  1MB/100KB")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        model = MiniLMEmbeddings() if embed else None
+        for kind in LONG_KINDS:
+            totals: list[float] = []
+            for size in LONG_SIZES:
+                index = None
+                if model is not None:
+                    client = open_client(work / f"store-{kind}-{size}".replace(" ", "-"))
+                    index = Index(client, model, MiniLMEmbeddings.model_id)
+                load_s, split_s, store_s, n = _timed_stages(long_file(work, kind, size), index)
+                totals.append(load_s + split_s + store_s)
+                ratio = f"{totals[1] / totals[0]:9.1f}" if len(totals) == 2 else ""
+                print(
+                    f"{kind:8} {size // 1000:5d}KB {load_s:12.3f} {split_s:8.3f} "
+                    f"{store_s:14.2f} {n:7d} {totals[-1]:9.2f} {ratio}"
+                )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--server", action="store_true", help="use a `chroma run` server")
+    parser.add_argument("--long", action="store_true", help="time one long article instead")
+    parser.add_argument("--embed", action="store_true", help="with --long: embed and store too")
     args = parser.parse_args()
+    if args.long:
+        long_article(args.embed)
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

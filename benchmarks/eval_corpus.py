@@ -39,7 +39,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.eval_corpus", description=__doc__)
     parser.add_argument("--corpus", type=Path, help="articles folder (seeds/ for seeds, basic)")
     parser.add_argument(
-        "--set", dest="set_name", default="reuters", help="basic|seeds|reuters|PATH"
+        "--set", dest="set_name", default="reuters", help="basic|seeds|reuters|reuters-fresh|PATH"
     )
     parser.add_argument("--split", choices=("tune", "heldout", "all"), default="tune")
     parser.add_argument("--embedder", choices=("minilm", "e5"), default="minilm")

@@ -20,7 +20,8 @@ def open_index(settings: Settings) -> Index:
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
     embeddings = make_embedder(settings.embedder, api_key=key, base_url=settings.openai_base_url)
     client = open_client(settings.store_path, settings.chroma_host, settings.chroma_port)
-    return Index(client, embeddings, embedder_id(settings.embedder))
+    local = None if settings.chroma_host else settings.store_path
+    return Index(client, embeddings, embedder_id(settings.embedder), local)
 
 
 def refresh_lexical(settings: Settings, index: Index) -> None:

@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--set",
         dest="set_name",
-        metavar="basic|seeds|reuters|PATH",
+        metavar="basic|seeds|reuters|reuters-fresh|PATH",
         help="bundled set or JSONL file (default: seeds when bundled, else basic)",
     )
     ev.add_argument(
@@ -94,14 +94,22 @@ def _print_report(report: SyncReport, as_json: bool) -> None:
         print(f"Synced: {report.summary()}", flush=True)
 
 
+def _notice(message: str) -> None:
+    print(f"newsbot: {message}", file=sys.stderr, flush=True)
+
+
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    import functools
+
     from bot.app import open_index, refresh_lexical
+    from ingest.lock import ingest_lock
     from ingest.sync import FolderMissing, sync_folder, watch_folder
 
     folder: Path = args.folder or settings.articles_dir
     if not folder.is_dir():
         raise CliError(f"articles folder not found: {folder}", EXIT_USAGE)
     index = open_index(settings)
+    locked = functools.partial(ingest_lock, settings.data_dir, _notice)
 
     def report_and_refresh(report: SyncReport) -> None:
         refresh_lexical(settings, index)
@@ -110,11 +118,19 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if args.watch:
             watch_folder(
-                folder, index, report_and_refresh, interval=args.interval, on_skip=_print_skip
+                folder,
+                index,
+                report_and_refresh,
+                interval=args.interval,
+                on_skip=_print_skip,
+                on_notice=_notice,
+                progress=True,
+                guard=locked,
             )
             return 0
-        progress = sys.stderr.isatty() and not args.json
-        report_and_refresh(sync_folder(folder, index, progress=progress, on_skip=_print_skip))
+        with locked():
+            report = sync_folder(folder, index, progress=True, on_skip=_print_skip)
+        report_and_refresh(report)
     except FolderMissing as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
     return 0
@@ -149,6 +165,7 @@ def cmd_discord(args: argparse.Namespace, settings: Settings) -> int:
     from bot.answer import build_answerer
     from bot.app import open_index
     from bot.discord_bot import run_discord
+    from ingest.lock import ingest_lock
     from ingest.sync import sync_folder
 
     if settings.discord_token is None:
@@ -157,7 +174,8 @@ def cmd_discord(args: argparse.Namespace, settings: Settings) -> int:
     answerer = build_answerer(settings, index)
 
     def reingest() -> SyncReport:
-        report = sync_folder(settings.articles_dir, index, on_skip=_print_skip)
+        with ingest_lock(settings.data_dir, _notice):  # after any `newsbot ingest` running
+            report = sync_folder(settings.articles_dir, index, on_skip=_print_skip)
         answerer.retriever.lexical()  # built once and kept for the next question
         return report
 

@@ -72,12 +72,21 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _answerer(settings: Settings) -> Answerer:
+    """The answerer over the configured index; a missing or empty index is one line that says
+    where it looked (asking from another folder finds no `.newsbot/`, and makes none)."""
     from bot.answer import build_answerer
     from bot.app import open_index
 
+    store = settings.store_path
+    if not settings.chroma_host and not store.exists():  # a file there is open_index's to say
+        raise CliError(
+            f"no index at {store.resolve()}: run `newsbot ingest` here first, run `ask` from "
+            "the folder you ingested in, or set NEWSBOT_DATA_DIR"
+        )
     index = open_index(settings)
     if index.count() == 0:
-        raise CliError("the index is empty: run `newsbot ingest` first")
+        where = f"at {store.resolve()} " if not settings.chroma_host else ""
+        raise CliError(f"the index {where}is empty: run `newsbot ingest` first")
     return build_answerer(settings, index)
 
 
@@ -89,26 +98,50 @@ def _k(value: int | None, settings: Settings) -> int:
 
 
 def _print_answer(
-    answerer: Answerer, question: str, filters: Filters, k: int, as_json: bool
+    answerer: Answerer,
+    question: str,
+    filters: Filters,
+    k: int,
+    as_json: bool,
+    follow_up_of: str | None = None,
 ) -> None:
     from bot.render import render_answer, render_json
 
-    answer = answerer.ask(question, filters=filters, k=k)
+    answer = answerer.ask(question, follow_up_of, filters=filters, k=k)
     print(render_json(answer) if as_json else render_answer(answer), flush=True)
 
 
 def _interactive(answerer: Answerer, filters: Filters, k: int, as_json: bool) -> int:
-    """Ask line by line until EOF, an empty line or "exit"; a bad question only warns."""
+    """Ask line by line until EOF or "exit" (blank lines are skipped, so piped questions all
+    get answers). A bad question or a store that stops answering costs one line; the prompt
+    stays. A short question that goes on from the last ("and Starmer?", "where?") is asked
+    as its follow-up."""
     from bot.answer import QuestionError
+    from ingest.store import StoreUnavailable
 
+    earlier: str | None = None
     for question in _questions(sys.stdin, prompt=sys.stdin.isatty() and not as_json):
+        context = earlier if earlier and _goes_on(question) else None
         try:
-            _print_answer(answerer, question, filters, k, as_json)
+            _print_answer(answerer, question, filters, k, as_json, context)
+            earlier = f"{context}\n{question}" if context else question
         except QuestionError as exc:
             print(f"newsbot: {exc}", file=sys.stderr)
+        except StoreUnavailable as exc:
+            print(f"newsbot: error: {exc} (ask again when it is back)", file=sys.stderr)
         if not as_json:
             print(flush=True)
     return 0
+
+
+FOLLOW_UP_WORDS = 3  # a question this short, or one opening like "and ...", goes on from the last
+_GOES_ON = ("and ", "what about", "how about", "what of ", "also ", "but ")
+
+
+def _goes_on(question: str) -> bool:
+    """Does a question lean on the one before it ("and Starmer?", "where?", "why?")?"""
+    text = question.strip().lower()
+    return len(text.split()) <= FOLLOW_UP_WORDS or text.startswith(_GOES_ON)
 
 
 def _questions(stream: TextIO, prompt: bool) -> Iterator[str]:
@@ -116,6 +149,7 @@ def _questions(stream: TextIO, prompt: bool) -> Iterator[str]:
         if prompt:
             print("question> ", end="", file=sys.stderr, flush=True)
         line = stream.readline()
-        if not line or not line.strip() or line.strip().lower() in EXIT_WORDS:
+        if not line or line.strip().lower() in EXIT_WORDS:
             return
-        yield line.rstrip("\n")
+        if line.strip():
+            yield line.rstrip("\n")

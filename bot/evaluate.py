@@ -8,7 +8,8 @@ One line per question:
 Only `question` is required, so the first set (bot/evalset.jsonl, no id/kind/split) still loads
 as kind "other", split "tune". An expected term may hold alternatives joined by `|`; it is found
 when any alternative is a substring of the folded answer text. The bundled sets are named:
-`basic` (bot/evalset.jsonl), `seeds` and `reuters` (bot/evalsets/); anything else is a path.
+`basic` (bot/evalset.jsonl), `seeds`, `reuters` and `reuters-fresh` (bot/evalsets/); anything
+else is a path.
 Held-out questions exist so that tuning on the set does not also grade the tuning: they are asked
 only when the caller selects them. The per-kind and overall figures live in `bot.eval_report`.
 """
@@ -36,6 +37,7 @@ BUNDLED = {
     "basic": "evalset.jsonl",
     "seeds": "evalsets/seeds.jsonl",
     "reuters": "evalsets/reuters.jsonl",
+    "reuters-fresh": "evalsets/reuters_fresh.jsonl",
 }
 DIFFER = "sources differ"
 _MARKERS = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from bot.intent import Intent, find_answer, intent_of
+from bot.intent import Intent, Kind, alias_forms, find_answer, intent_of
 from bot.outlets import Outlets
 from ingest.lexical import (
     FUZZY_MIN_RATIO,
@@ -49,6 +49,11 @@ HEADING_MIN_COVERAGE = 0.3
 HEADING_SHARE = 0.8  # a sentence without the asked answer type keeps this share of its score
 MEANING_BASE = 0.4  # a sentence's score is scaled by MEANING_BASE + its similarity to the question
 COMMON_FUZZ = 0.4  # a near-miss counts less for a common word ("stock"~"stick") than a name
+# A sentence from an article that does not mention every name the question asks about keeps
+# this share of its score: "Who represented Kenya at the coffee talks?" is not answered by a
+# Kenyan shipping story, however well it matches "Kenya" and "represented".
+NAMES_APART_SHARE = 0.25
+LOWERCASE_NAME_SHARE = 0.8  # a word written capitalised this often in the passages is a name
 _BULLET = re.compile(r"[-–—•*]\s+")
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
@@ -107,9 +112,12 @@ class Evidence:
         # "What did CGTN report?": the outlet's name picks the articles, it is not a term
         # to find in them, nor a name they "never mention"
         named = _outlet_stems(question, outlets)
-        self.names = {k: v for k, v in _question_names(question).items() if k not in named}
+        asked = _question_names(question) | _lowercase_names(question, self.passages)
+        self.names = {k: v for k, v in asked.items() if k not in named}
         weights = _term_weights(question, context, lexicon, set(self.names))
-        self.weights = {t: w for t, w in weights.items() if t not in named}
+        self.weights = _asked_about(
+            {t: w for t, w in weights.items() if t not in named}, self.intent.kind
+        )
         split = [s for i, p in enumerate(self.passages) for s in _split(i, p.text)]
         if outlets:  # "What did CGTN report?": CGTN's sentences answer, when it has any
             mine = [s for s in split if self.passages[s.passage].outlet in outlets]
@@ -117,6 +125,7 @@ class Evidence:
             self.intent = replace(self.intent, speaker="")
         self.focus = self._focus(split)
         self.sentences = _after_headings(self._score(split), self)
+        self._names_apart()
 
     # -- the question's terms ----------------------------------------------------------------
 
@@ -125,7 +134,7 @@ class Evidence:
 
         Names get misspelt ("Zelinski"), common words rarely are: "stock" is not "stick".
         """
-        if term in bag:
+        if term in bag or any(t in bag for t in _COVERS.get(term, ())):
             return 1.0
         best = 0.0
         for variant, weight in self.lexicon.expand(term).items():
@@ -156,6 +165,14 @@ class Evidence:
             share = sum(self.match(t, bag) >= 0.5 for bag in bags) / len(bags)
             focus[t] = w * (1.0 - 0.5 * share)
         return focus
+
+    def topic_coverage(self, s: Sentence) -> float:
+        """A yes/no question's topic (its terms bar the word of stance: "ceasefire" in "Did they
+        agree on a ceasefire?") held by the sentence; 1.0 for other kinds."""
+        if self.intent.kind is not Kind.YES_NO:
+            return 1.0
+        topic = {t: w for t, w in self.weights.items() if t not in _STANCE_TERMS}
+        return self.coverage_of(s.terms, topic) if topic else 1.0
 
     @cached_property
     def coverage(self) -> float:
@@ -203,6 +220,73 @@ class Evidence:
             if not any(similarity(n, p) >= FUZZY_MIN_RATIO for p in present)
         )
         return list(dict.fromkeys(missing))
+
+    def mentions(self, name: str, bag: frozenset[str]) -> bool:
+        """Does a story's bag of terms mention this name of the question: as written, misspelt
+        ("Zelinski"), as another form of it ("Iranian" for "Iran") or an alias ("U.S." for
+        "America")?"""
+        if self.match(name, bag) >= 0.5 or any(_same_root(name, t, 4) for t in bag):
+            return True
+        return any(all(w in bag for w in alias) for alias in alias_forms(name))
+
+    @cached_property
+    def together(self) -> frozenset[str] | None:
+        """The retrieved articles that mention every name the question asks about (None when it
+        names nothing): only they can answer it. Names an outlet or a follow-up's earlier
+        question brings do not count; a comparison may draw each side from its own story."""
+        required = [n for n in self.names if len(n) > 1]
+        if not required or self.intent.kind is Kind.COMPARISON:
+            return None
+        articles = {p.article_id for p in self.passages}
+        return frozenset(a for a in articles if self._names_in(self.lexicon.article_terms(a)))
+
+    def _names_in(self, bag: frozenset[str]) -> bool:
+        """Does a story (its bag of terms and neighbouring pairs) mention every name of the
+        question, a name of several words as those words side by side ("Home State Savings",
+        not "Federal Home Loan Bank" and "state" apart)? A pair whose words are not both there
+        as written (a misspelt name found by its variant) is not asked to be side by side."""
+        if not all(self.mentions(n, bag) for n in self.names if len(n) > 1):
+            return False
+        return all(
+            pair in bag or pair.split()[0] not in bag or pair.split()[1] not in bag
+            for pair in self._name_pairs
+        )
+
+    @cached_property
+    def _name_pairs(self) -> frozenset[str]:
+        """Neighbouring words of the question's names of several words, as "a b", kept only
+        when some retrieved passage writes them side by side too: "the new Macs Apple expects"
+        runs two names together that no story does."""
+        pairs = {
+            f"{a} {b}"
+            for phrase in _question_phrases(self.question)
+            for a, b in itertools.pairwise(phrase)
+        }
+        if not pairs:
+            return frozenset()
+        seen = {f"{a} {b}" for p in self.passages for a, b in itertools.pairwise(terms(p.text))}
+        return frozenset(pairs & seen)
+
+    @cached_property
+    def names_apart(self) -> list[str]:
+        """The question's names when no retrieved story mentions them all ("Toyota" and
+        "Chrysler" each in stories of their own): the articles do not answer it."""
+        if self.together is None or self.together or len(self.names) < 2:
+            return []
+        return list(dict.fromkeys(self.names.values()))
+
+    def _names_apart(self) -> None:
+        """Sentences of stories that miss a name the question asks about keep only a share of
+        their score: they can add to an answer, never lead it."""
+        together = self.together
+        if not together:
+            return
+        self.sentences = [
+            s
+            if self.passages[s.passage].article_id in together
+            else replace(s, score=round(s.score * NAMES_APART_SHARE, 4))
+            for s in self.sentences
+        ]
 
     # -- sentences ---------------------------------------------------------------------------
 
@@ -329,10 +413,10 @@ def _outlet_stems(question: str, outlets: Sequence[str]) -> set[str]:
     return {stem(w) for w in words(fold(question)) if w not in rest}
 
 
-def _same_root(a: str, b: str) -> bool:
+def _same_root(a: str, b: str, shortest: int = 5) -> bool:
     """'discuss'/'discussion', 'russia'/'russian': one word extends the other."""
     short, long = sorted((a, b), key=len)
-    return len(short) >= 5 and long.startswith(short)
+    return len(short) >= shortest and long.startswith(short)
 
 
 def _adjacent_pairs(sentences: list[Sentence], passages: Sequence[Passage]) -> list[Sentence]:
@@ -359,8 +443,45 @@ def _term_weights(
     cap = IDF_CAP * statistics.median(idf.values()) if len(idf) > 1 else math.inf
     weights = {t: min(w, cap) * (NAME_WEIGHT if t in names else 1.0) for t, w in idf.items()}
     bare = len([t for t in asked if t not in names]) <= 1 and len(asked) <= 1
+    # "What did Merz say?" then "and Starmer?": Starmer takes Merz's place, the rest carries over
+    replaced = set(_question_names(context)) if context and names else set()
     for t in question_terms(context or ""):
-        weights.setdefault(t, (1.0 if bare else CONTEXT_WEIGHT) * lexicon.idf(t))
+        if t not in replaced:
+            weights.setdefault(t, (1.0 if bare else CONTEXT_WEIGHT) * lexicon.idf(t))
+    return weights
+
+
+# A word of the question that stories write as its parts: casualties are the killed and the
+# injured ("at least eight deaths and more than 50 injuries"), a death toll the killed.
+_COVERS = {stem("casualties"): (stem("killed"), stem("injured")), stem("toll"): (stem("killed"),)}
+# "Do the outlets agree on the casualty numbers?" asks about casualties: the other words ask
+# how to compare, they are not what the articles must say.
+_COMPARING = frozenset(
+    stem(w)
+    for w in """outlet outlets source sources report reports reporting article articles paper
+    papers media account accounts version versions coverage agree agrees disagree disagrees
+    differ differs different difference differences compare compared comparison contrast same
+    number numbers figure figures everyone everybody all both two""".split()
+)
+# "Did they agree on a ceasefire?" is answered by "without a ceasefire" as much as by "agreed":
+# the word of stance asks yes or no, the rest of the question is what it is about.
+_STANCE_TERMS = frozenset(
+    stem(w)
+    for w in """agree agreed accept accepted approve approved reject rejected refuse refused
+    deny denied confirm confirmed decide decided rule ruled back backed support supported
+    endorse endorsed oppose opposed""".split()
+)
+STANCE_WEIGHT = 0.5
+
+
+def _asked_about(weights: dict[str, float], kind: Kind) -> dict[str, float]:
+    """The question's terms re-weighed for what its kind asks: a comparison's words of comparing
+    go (when anything else is left); a yes/no question's word of stance counts less."""
+    if kind is Kind.COMPARISON:
+        topic = {t: w for t, w in weights.items() if t not in _COMPARING}
+        return topic or weights
+    if kind is Kind.YES_NO and len(weights) > 1:
+        return {t: w * (STANCE_WEIGHT if t in _STANCE_TERMS else 1.0) for t, w in weights.items()}
     return weights
 
 
@@ -420,6 +541,55 @@ def looks_garbled(text: str) -> bool:
 
 def _capitalised(text: str) -> list[str]:
     return [w for m in _NAME.finditer(text) for w in words(m.group())]
+
+
+def _lowercase_names(question: str, passages: Sequence[Passage]) -> dict[str, str]:
+    """Words of the question the passages write as names ("putin", "italy" in a question typed
+    in lower case): written capitalised inside sentences nearly every time they occur."""
+    asked = {w for w in words(question) if w not in STOPWORDS and w not in QUESTION_NOISE}
+    if not asked or not passages:
+        return {}
+    upper: dict[str, int] = {}
+    lower: dict[str, int] = {}
+    for p in passages:
+        for m in _WORD_IN_TEXT.finditer(p.text):
+            w = m.group().lower()
+            if w in asked:
+                before = p.text[max(0, m.start() - 3) : m.start()]
+                mid = m.start() > 0 and "\n" not in before and not _SENTENCE_START.search(before)
+                if m.group()[0].isupper():
+                    upper[w] = upper.get(w, 0) + (1 if mid else 0)
+                else:
+                    lower[w] = lower.get(w, 0) + 1
+    return {
+        stem(w): w
+        for w, n in upper.items()
+        if n >= 2 and n >= LOWERCASE_NAME_SHARE * (n + lower.get(w, 0)) and not w.isdigit()
+    }
+
+
+_WORD_IN_TEXT = re.compile(r"[^\W\d_]+")
+_SENTENCE_START = re.compile(r"[.!?\"“:]\s*$")
+
+
+def _question_phrases(question: str) -> list[tuple[str, ...]]:
+    """Names of several words in the question, as stems: "Home State Savings" -> (home, state,
+    sav). Only capitalised runs past the first word; an all-caps question has none."""
+    letters = [c for c in question if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        return []
+    phrases = []
+    for m in _NAME_RUN.finditer(question):
+        before = question[: m.start()].rstrip()
+        if not before or before[-1] in '.!?:"“':
+            continue
+        found = tuple(terms(m.group()))
+        if len(found) > 1:
+            phrases.append(found)
+    return phrases
+
+
+_NAME_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)+")
 
 
 def _question_names(question: str) -> dict[str, str]:

@@ -14,12 +14,13 @@ sentences that merely share its words is what made earlier versions wrong half t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.compose import Claim, Quote, source_name
 from bot.disagree import Conflict, find_conflict
 from bot.evidence import Evidence, Sentence, is_heading_or_question
 from bot.generator import Draft
-from bot.intent import Kind
+from bot.intent import HEDGED_STANCE, Kind, names_money
 from ingest.lexical import terms
 
 MAX_SENTENCES = 3
@@ -32,13 +33,42 @@ MIN_LEAD_STRENGTH = 0.9  # a weaker span (a number without the asked unit) is no
 # something else answers nothing (calibrated on the tune questions: 0.2 refuses 12 of 21
 # unanswerable typed questions and 5 of 69 answerable ones).
 MIN_LEAD_COVERAGE = 0.2
+# ... and to what it is about: "Putin agreed to the meeting" does not answer "Did they agree on
+# a ceasefire?" (see Evidence.topic_coverage)
+MIN_TOPIC_COVERAGE = 0.5
 LEAD_BONUS = 1.3  # a vague question prefers an article's first sentence
+BROAD_MIN = 0.4  # a vague question's sentences score at least this share of the best
+BROAD_PEER = 0.9  # another article joins a vague answer when it covers the question as fully
 # Kinds refused when no candidate sentence carries their answer type at all.
 MUST_CARRY = frozenset({Kind.HOW_MANY, Kind.WHEN, Kind.WHERE, Kind.WHO, Kind.SAID})
 _SPEAKER = re.compile(
     r"(?:according to|said|says|told)\s+((?:[A-Z][\w'’.-]+\s?){1,3})"
     r"|((?:[A-Z][\w'’.-]+\s){0,2}[A-Z][\w'’.-]+)\s+(?:said|says|told|confirmed|added|warned|"
     r"stressed|announced|noted|predicted|insisted)\b"
+)
+PER_SOURCE_COVERAGE = 0.6  # an outlet's line must speak to this share of the best one's topic
+_FIGURES_ASKED = re.compile(
+    r"\b(numbers?|figures?|counts?|tolls?|casualt\w*|how many|how much|priced?|prices|costs?|"
+    r"totals?|growth|grow|rates?|forecasts?|sales|earnings|profits?|bids?|offers?|pay)\b",
+    re.I,
+)
+_PRONOUN_START = re.compile(r"(?:It|Its|He|She|They|The company|The firm)\b")
+SUBJECT_WORDS = 5  # a side named in a sentence's first words is what it is about
+SIDE_TOPIC = 0.4  # a side's sentence speaks to this share of what is compared ("car push")
+_MONEY_ASKED = re.compile(r"\b(priced?|prices|costs?|pay|paying|paid|cheaper|dearer)\b", re.I)
+_NOT_A_SIDE = frozenset("the are is do does did how what which who was were will".split())
+_SIDE = (
+    r"(?!(?:How|What|Are|Do|Does|Did|Is|Which|Who|Was|Were|Will)\b)"
+    r"((?:the\s+)?[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*(?:'s|’s)?)"
+)
+_SIDES = re.compile(
+    rf"{_SIDE}\s+(?:and|or|vs\.?|versus)\s+{_SIDE}"
+    rf"|{_SIDE}(?:\s+[\w'’-]+){{0,5}}?\s+compared?\s+(?:with|to)\s+{_SIDE}"
+)
+_FIGURE = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
+    r"thousands?)\b",
+    re.I,
 )
 _NAME_INSIDE = re.compile(r"(?<=[\w,;] )[A-Z][a-z][\w'’-]+")
 _UNDECIDED_LEAD = re.compile(
@@ -69,7 +99,10 @@ def extract(evidence: Evidence) -> list[Claim]:
         return _who_says_what(evidence, conflict)
     kind = evidence.intent.kind
     if kind is Kind.COMPARISON:
-        return _per_source(evidence, candidates)
+        sides = compared_sides(evidence.question)
+        if len(sides) == 2:
+            return _side_by_side(evidence, ranked, sides)
+        return _per_source(evidence, ranked)
     if kind is Kind.SUMMARY:
         return _broad(evidence, ranked)
     if evidence.intent.typed:
@@ -80,7 +113,12 @@ def extract(evidence: Evidence) -> list[Claim]:
 def _typed(evidence: Evidence, ranked: list[Sentence], candidates: list[Sentence]) -> list[Claim]:
     """Lead with the span of the best sentence that carries the answer type."""
     carrying = [
-        s for s in candidates if s.answer and s.answer[2] >= 0.5 and s.coverage >= MIN_LEAD_COVERAGE
+        s
+        for s in candidates
+        if s.answer
+        and s.answer[2] >= 0.5
+        and s.coverage >= MIN_LEAD_COVERAGE
+        and evidence.topic_coverage(s) >= MIN_TOPIC_COVERAGE
     ]
     if not carrying:
         if evidence.intent.kind in MUST_CARRY:
@@ -92,10 +130,19 @@ def _typed(evidence: Evidence, ranked: list[Sentence], candidates: list[Sentence
         s
         for s in ranked
         if s is not lead
-        and (evidence.intent.kind is Kind.WHY or (s.answer and s.answer[2] >= MIN_LEAD_STRENGTH))
+        and (
+            evidence.intent.kind is Kind.WHY
+            or (s.answer and s.answer[2] >= _supporting_strength(evidence))
+        )
     ]
     claims += [_claim(s) for s in _supporting(evidence, rest, [lead], lead.score)]
     return claims
+
+
+def _supporting_strength(evidence: Evidence) -> float:
+    """How clearly a further sentence must carry the answer type: a yes/no answer may add a
+    hedged one ("analysts said they do not believe another suitor will top the bid")."""
+    return HEDGED_STANCE if evidence.intent.kind is Kind.YES_NO else MIN_LEAD_STRENGTH
 
 
 def _lead(evidence: Evidence, s: Sentence) -> Claim:
@@ -175,24 +222,44 @@ def _question_terms(evidence: Evidence, sentences: list[Sentence]) -> set[str]:
 
 
 def _broad(evidence: Evidence, ranked: list[Sentence]) -> list[Claim]:
-    """A vague question gets the best sentence of each of the best few articles."""
+    """A vague question ("what's going on with Amex?") gets the story: the best sentence (a
+    lead preferred) of the article that covers it best, the best sentence of every other
+    article that covers it as fully (five stories on Monday's meeting), and when no other does,
+    a second sentence of the first: never a line of a story that only shares a word with it."""
+    best = ranked[0].score
+    usable = [
+        s for s in ranked if s.score >= BROAD_MIN * best and not is_heading_or_question(s.text)
+    ]
+    if not usable:
+        return []
+    usable.sort(key=lambda s: -s.score * (LEAD_BONUS if _is_lead(evidence, s) else 1))
+    covers = {
+        a: evidence.coverage_of(evidence.lexicon.article_terms(a))
+        for a in {evidence.passages[s.passage].article_id for s in usable}
+    }
+    first = evidence.passages[usable[0].passage].article_id
+    peers = {a for a, c in covers.items() if c >= BROAD_PEER * covers[first]}
     picks: list[Sentence] = []
     seen: set[str] = set()
-    best = ranked[0].score
-    leads_first = sorted(
-        ranked, key=lambda s: -s.score * (LEAD_BONUS if _is_lead(evidence, s) else 1)
-    )
-    for s in leads_first:
-        if len(picks) == MAX_SENTENCES or s.score < 0.4 * best:
-            break
+    for s in usable:
         article = evidence.passages[s.passage].article_id
-        if article in seen or is_heading_or_question(s.text):
+        if article in seen or article not in peers:
             continue
         if any(_jaccard(s, p) >= NEAR_DUPLICATE for p in picks):
             continue
         seen.add(article)
         picks.append(s)
-    return [_claim(s) for s in picks]
+    if len(picks) == 1:
+        more = [
+            s
+            for s in usable
+            if evidence.passages[s.passage].article_id == first
+            and s is not picks[0]
+            and _jaccard(s, picks[0]) < NEAR_DUPLICATE
+            and s.text not in picks[0].text
+        ]
+        picks += more[:1]
+    return [_claim(s) for s in picks[:MAX_SENTENCES]]
 
 
 def _is_lead(evidence: Evidence, s: Sentence) -> bool:
@@ -200,11 +267,16 @@ def _is_lead(evidence: Evidence, s: Sentence) -> bool:
     return evidence.passages[s.passage].start == 0 and s.start < 200
 
 
-def _per_source(evidence: Evidence, candidates: list[Sentence]) -> list[Claim]:
-    """No disagreement found: say so through who says what, one line per outlet."""
+def _per_source(evidence: Evidence, ranked: list[Sentence]) -> list[Claim]:
+    """No disagreement found: say so through who says what, one line per outlet: each outlet's
+    best sentence on the topic (with a figure, when the question asks about numbers)."""
     by_source: dict[str, Sentence] = {}
-    for s in candidates:
-        if is_heading_or_question(s.text):
+    enough = PER_SOURCE_COVERAGE * max(s.coverage for s in ranked)
+    figures = bool(_FIGURES_ASKED.search(evidence.question))
+    for s in ranked:
+        if is_heading_or_question(s.text) or s.coverage < enough:
+            continue
+        if figures and not _FIGURE.search(s.text):
             continue
         by_source.setdefault(source_name(evidence.passages[s.passage]), s)
     if len(by_source) < 2:
@@ -213,6 +285,81 @@ def _per_source(evidence: Evidence, candidates: list[Sentence]) -> list[Claim]:
         Claim(f"{name} reports: {s.text}", (Quote(s.passage, s.start, s.end),))
         for name, s in list(by_source.items())[:MAX_SENTENCES]
     ]
+
+
+def compared_sides(question: str) -> list[str]:
+    """The two things a comparison names ("Aiwa's and Sony's DAT players", "Toyota's push
+    compare with Chrysler's", "the Mac SE's price compare with the Mac Plus"), else none."""
+    m = _SIDES.search(question)
+    if not m:
+        return []
+    sides = []
+    for found in (g for g in m.groups() if g):
+        side = found.replace("’", "'").removesuffix("'s").split()
+        while side and side[0].lower() in _NOT_A_SIDE:
+            side = side[1:]
+        if side:
+            sides.append(" ".join(side))
+    return sides if len(sides) == 2 else []
+
+
+def _side_by_side(evidence: Evidence, ranked: list[Sentence], sides: list[str]) -> list[Claim]:
+    """Each side's best sentence (with a figure when the question compares amounts), one
+    sentence when it speaks of both; nothing, and so a refusal, when a side has none: "Are
+    Aiwa's and Sony's players priced differently?" is not answered by Aiwa's price alone."""
+    figures = bool(_FIGURES_ASKED.search(evidence.question))
+    money = bool(_MONEY_ASKED.search(evidence.question))
+    named = {t for side in sides for t in terms(side)}
+    topic = {t: w for t, w in evidence.weights.items() if t not in named}
+
+    def answers(s: Sentence) -> bool:
+        return (
+            # an amount answers "price" in any words ("sells for about 2,200 dlrs")
+            (money or not topic or evidence.coverage_of(s.terms, topic) >= SIDE_TOPIC)
+            and (not figures or bool(_FIGURE.search(s.text)))
+            and (not money or names_money(s.text))
+            and not is_heading_or_question(s.text)
+        )
+
+    picks: list[list[Sentence]] = []
+    for side in sides:
+        wanted = set(terms(side))
+        # the side as the sentence's subject first: "Mac Plus ... sells for about 2,200 dlrs",
+        # not "The Mac II, ... faster than the Mac Plus, is priced ..."
+        mention = sorted(
+            (s for s in ranked if wanted <= s.terms),
+            key=lambda s: not wanted <= set(terms(" ".join(s.text.split()[:SUBJECT_WORDS]))),
+        )
+        said = next(([s] for s in mention if answers(s)), None) or next(
+            (
+                [s, n]
+                for s in mention
+                if (n := _next_sentence(evidence, s)) and _follows_on(n, answers)
+            ),
+            None,
+        )
+        if said is None:
+            return []
+        if said not in picks:
+            picks.append(said)
+    return [
+        Claim(
+            " ".join(s.text for s in group), tuple(Quote(s.passage, s.start, s.end) for s in group)
+        )
+        for group in picks
+    ]
+
+
+def _follows_on(s: Sentence, answers: Callable[[Sentence], bool]) -> bool:
+    """A sentence that goes on about the one before ("It carries a price of ...") and answers."""
+    return bool(_PRONOUN_START.match(s.text)) and answers(s)
+
+
+def _next_sentence(evidence: Evidence, s: Sentence) -> Sentence | None:
+    """The sentence after `s` in its passage ("It carries a price of ..." after "The Mac SE
+    ..."), if any."""
+    after = [n for n in evidence.sentences if n.passage == s.passage and n.start >= s.end]
+    return min(after, key=lambda n: n.start) if after else None
 
 
 def _who_says_what(evidence: Evidence, conflict: Conflict) -> list[Claim]:

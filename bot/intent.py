@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from ingest.lexical import stem, words
+from ingest.lexical import QUESTION_NOISE, STOPWORDS, stem, terms, words
 
 
 class Kind(StrEnum):
@@ -75,6 +75,33 @@ class Intent:
         }.get(self.kind, self.kind.value.replace("_", "/"))
 
 
+# Names a question may use for what a story writes otherwise ("America" for "U.S.").
+_ALIAS_GROUPS = (
+    "america,american,us,usa,united states,washington",
+    "britain,british,uk,united kingdom,england,english,london",
+    "china,chinese,beijing,prc",
+    "france,french,paris",
+    "soviet,soviets,ussr,soviet union,moscow",
+    "netherlands,dutch,holland",
+    "switzerland,swiss",
+    "spain,spanish",
+    "mexico,mexican",
+    "eu,european union,ec,european community",
+    "opec,organization of petroleum exporting countries",
+    "amex,american express",
+    "tv,television",
+)
+ALIASES = tuple(
+    frozenset(tuple(terms(alias)) for alias in group.split(",")) for group in _ALIAS_GROUPS
+)
+
+
+def alias_forms(term: str) -> list[tuple[str, ...]]:
+    """Other ways a story may write a name of the question, as stem tuples: "America" ->
+    ("us",), ("unit", "state"), ...; none for a name outside the table."""
+    return [alias for group in ALIASES if (term,) in group for alias in group]
+
+
 # --- the question ----------------------------------------------------------------------------
 
 _AUX = (
@@ -88,6 +115,7 @@ _SPEECH_VERBS = (
     r"commented|state|stated|reveal|revealed|add|added|respond|responded|react|reacted|"
     r"want|wants|call|called|describe|described|admit|admitted|mean|meant)"
 )
+_STANCE_NOUNS = r"(?:take|view|position|stance|response|reaction|line)"
 _RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.I))
     for kind, pattern in (
@@ -96,7 +124,8 @@ _RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
             r"\b(do|did|does)\s+(the\s+)?(outlets|sources|reports|articles|papers|media)\b"
             r"|\b(agree|disagree|differ|different|differences?|compare|comparison|contrast)\b.*"
             r"\b(outlets|sources|reports|articles|coverage|accounts|versions|figures|numbers)\b"
-            r"|\bwho says what\b|\bcompare\b|\bversus\b|\bvs\.?\s",
+            r"|\bwho says what\b|\bcompare\b|\bversus\b|\bvs\.?\s|\bdifferently\b"
+            r"|\bstack up\b|\b(cheaper|dearer|pricier|costlier) than\b",
         ),
         (
             Kind.HOW_MANY,
@@ -126,9 +155,8 @@ _RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
         (
             Kind.SAID,
             rf"\bwhat (did|does|do|has|have|had|was|is|will)\s+(.{{1,60}}?)\s+{_SPEECH_VERBS}\b"
-            rf"|\bhow did (.{{1,60}}?) (react|respond)\b|\bwhat's (.{{1,60}}?)'s (take|view|"
-            r"position|stance|response|reaction)\b|\bwhat (is|was) (.{1,60}?)'s (take|view|"
-            r"position|stance|response|reaction)\b",
+            rf"|\bhow did (.{{1,60}}?) (react|respond)\b"
+            rf"|\bwhat(?:'s| is| was) (.{{1,60}}?)'s (?:\w+ )?{_STANCE_NOUNS}\b",
         ),
         (
             Kind.WHAT,  # "who is Sun Chenghao?" asks what the articles say of him
@@ -190,8 +218,16 @@ def intent_of(question: str, earlier: str | None = None) -> Intent:
     if kind is Kind.HOW_MANY:
         return Intent(kind, unit="dlrs" if _MONEY_QUESTION.search(q) else _unit(q))
     if kind is Kind.SAID:
-        return Intent(kind, speaker=_speaker(q))
+        return Intent(kind, speaker=_speaker(q) or (_bare_subject(q) if earlier else ""))
     return Intent(kind)
+
+
+_FOLLOW_UP_FILLER = re.compile(r"\b(?:and|what|how|about|then|so|also|too|the)\b|[?!.,]", re.I)
+
+
+def _bare_subject(question: str) -> str:
+    """Who a bare follow-up asks about: "and Starmer?" -> "Starmer"."""
+    return " ".join(_FOLLOW_UP_FILLER.sub(" ", question).split())
 
 
 def _unit(question: str) -> str:
@@ -281,6 +317,7 @@ _TIME = re.compile(
     r"|\b(?:soon|shortly|immediately|as soon as possible)\b",
     re.I,
 )
+_YEAR_LABEL = re.compile(r"\s+[A-Z][a-z]|[-–]\w")  # a year before a name: "1984 Wheat Act"
 _FUTURE_QUESTION = re.compile(
     r"\b(will|going to|gonna|next|upcoming|expected|scheduled|planned|due)\b", re.I
 )
@@ -306,7 +343,8 @@ _UNDECIDED = re.compile(
     re.I,
 )
 _PLACE = re.compile(
-    r"\b(?:in|at|to|from|near|outside|inside|across|into|held in|based in)\s+(?:the\s+)?"
+    r"\b(?:in|at|to|from|near|outside|inside|across|into|held in|based in|hit|hitting|struck|"
+    r"striking|targeted|targeting|shelled|shelling|visited|visiting|reached|entered)\s+(?:the\s+)?"
     r"((?:[A-Z][\w'’.-]+)(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’.-]+){0,3})"
     r"|\b([A-Z][\w.-]+(?:\s+[A-Z][\w.-]+)?)-based\b"
     r"|^([A-Z][A-Z .'-]{2,30}),\s+" + _MONTH + r"\s+\d",
@@ -321,13 +359,15 @@ _CAUSE = re.compile(
     re.I,
 )
 _SPEECH = re.compile(
-    r"\b(?:said|says|told|added|warned|stated|stressed|noted|argued|insisted|explained|"
+    r"\b(?:said|says|saying|told|tells|added|warned|stated|stressed|noted|argued|insisted|explained|"
     r"confirmed|announced|predicted|forecast|expects?|believes?|according to|quoted|"
     r"acknowledg\w*|admitted|called|described|urged|vowed|pledged|promised|claimed|wrote|"
-    r"asked|replied|responded|signal(?:l)?ed|expressed|emphasi[sz]ed|cautioned|conceded)\b"
+    r"asked|replied|responded|signal(?:l)?ed|expressed|emphasi[sz]ed|cautioned|conceded|"
+    r"proposed|declined|label(?:l)?ed|critici[sz]ed|welcomed|denied|dismissed)\b"
     r"|[“”\"]",
     re.I,
 )
+_SPEECH_VERB = re.compile(_SPEECH.pattern.split("|[“”")[0], re.I)  # words only, no quote marks
 _NAME = re.compile(r"(?<![\w'’])([A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|de|van|von|al))*)")
 _NOT_NAMES = frozenset(
     stem(w)
@@ -340,9 +380,49 @@ _LABELLED_NUMBER = re.compile(rf"(?:{_MONTH}|Article|No\.?|Section|Chapter|Resol
 
 
 def find_answer(intent: Intent, sentence: str, question: str = "") -> Span | None:
-    """The span of `sentence` that answers a question of this intent, or None."""
+    """The span of `sentence` that answers a question of this intent, or None.
+
+    A question about what happened ("When did the Army choose its missile?", "Did the
+    shareholders approve the buyout?") is not answered by a sentence that has it only planned,
+    possible or under way ("has been considering buying ... this year", "might be
+    discouraged"): such a span keeps UNREALISED_SHARE of its strength. A denial still answers a
+    yes/no question ("has not found a buyer").
+    """
     finder = _FINDERS.get(intent.kind)
-    return finder(intent, sentence, question) if finder else None
+    span = finder(intent, sentence, question) if finder else None
+    if span is None or intent.kind not in _OUTCOME_KINDS or not _asks_outcome(question):
+        return span
+    if not _UNREALISED.search(sentence):
+        return span
+    if intent.kind is Kind.YES_NO and _DENIAL.search(sentence):
+        return span
+    return Span(span.start, span.end, span.strength * UNREALISED_SHARE)
+
+
+UNREALISED_SHARE = 0.4
+_OUTCOME_KINDS = frozenset({Kind.WHEN, Kind.WHERE, Kind.WHY, Kind.YES_NO})
+_OUTCOME_QUESTION = re.compile(
+    r"^\W*(?:(?:so|and|but)\s+)?(?:did|has|have|had|was|were)\b|\b(?:when|where|why|how)\s+"
+    r"(?:did|was|were|had)\b|\b(?:happened|took place)\b",
+    re.I,
+)
+_UNREALISED = re.compile(
+    r"\b(?:may|might|could|would|plans?\s+to|planned|intends?\s+to|hopes?\s+to|aims?\s+to|"
+    r"seeks?\s+to|considering|weighing|possible|possibly|potential|proposed|prospective|"
+    r"likely|unlikely|scheduled|yet to|set to|expected to|due to (?!the\b)\w+|suspended|"
+    r"on hold|pending)\b",
+    re.I,
+)
+_DENIAL = re.compile(
+    r"\b(?:not|no|never|denied|denies|rejected|rejects|declined|refused|failed|without)\b"
+    r"|n[’']t\b",
+    re.I,
+)
+
+
+def _asks_outcome(question: str) -> bool:
+    """Does the question ask about something done ("did they ...", "when was ...")?"""
+    return bool(_OUTCOME_QUESTION.search(question))
 
 
 def _counts(intent: Intent, sentence: str, question: str) -> Span | None:
@@ -384,6 +464,13 @@ def _end_of_word(tail: str, tail_words: list[str], index: int) -> int:
 
 _MONEY_UNIT = stem("dlrs")
 _CURRENCY = re.compile(rf"[$£€¥]|\b(?:{_CURRENCIES})\b", re.I)
+
+
+def names_money(text: str) -> bool:
+    """Does the text hold an amount of money (a currency sign or word)?"""
+    return bool(_CURRENCY.search(text))
+
+
 _UNIT_GROUPS = tuple(
     frozenset(stem(w) for w in group.split())
     for group in (
@@ -430,15 +517,17 @@ def _time(intent: Intent, sentence: str, question: str) -> Span | None:
         strength *= _nearness(sentence, m.start(), m.end(), question)
         if m.end() <= dateline_end:
             strength *= 0.3  # "LONDON, March 4 -" dates the report, not the event
-        if re.fullmatch(r"(?:19|20)\d\d", m.group()) and _in_question(m.group(), question):
-            continue
-        span = Span(m.start(), m.end(), strength)
-        if (
-            best is None
-            or span.strength > best.strength
-            or (span.strength == best.strength and span.end - span.start > best.end - best.start)
+        if re.fullmatch(r"(?:19|20)\d\d", m.group()) and (
+            _in_question(m.group(), question) or _YEAR_LABEL.match(sentence, m.end())
         ):
+            continue  # "the 1984 Wheat Marketing Act" names the act, it dates nothing
+        span = Span(m.start(), m.end(), strength)
+        if best is None or span.strength > best.strength:
             best = span
+        elif span.strength == best.strength:
+            gaps = (_gap(sentence, s.start, s.end, question) for s in (span, best))
+            if next(gaps) < next(gaps) or span.end - span.start > best.end - best.start:
+                best = span
     return best
 
 
@@ -464,9 +553,29 @@ def _nearness(sentence: str, start: int, end: int, question: str) -> float:
     "the summit ... at a location to be determined" beats "his counterpart in Ukraine"."""
     if not question:
         return 1.0
-    asked = _asked(question) - _NOT_NAMES
-    around = sentence[max(0, start - 70) : start] + " " + sentence[end : end + 70]
-    return 1.0 if any(stem(w) in asked for w in words(around)) else 0.75
+    return 1.0 if _gap(sentence, start, end, question) <= NEAR_FAR else 0.75
+
+
+def beside(sentence: str, start: int, end: int, question: str, within: int) -> bool:
+    """Is a content word of the question within `within` characters of the span?"""
+    return _gap(sentence, start, end, question) <= within
+
+
+def _gap(sentence: str, start: int, end: int, question: str) -> int:
+    """Characters between the span and the nearest content word of the question (ties between
+    equally clear spans go to the nearer: "full-scale invasion in 2022", not "was in 2019")."""
+    asked = _asked(question) - _NOT_NAMES - _FUNCTION_STEMS
+    gaps = [
+        start - m.end() if m.end() <= start else m.start() - end
+        for m in _WORD_SPAN.finditer(sentence)
+        if (m.end() <= start or m.start() >= end) and stem(m.group().lower()) in asked
+    ]
+    return min(gaps, default=len(sentence))
+
+
+NEAR_FAR = 70  # characters between the span and a word of the question: still beside it
+_WORD_SPAN = re.compile(r"[^\W_]+")
+_FUNCTION_STEMS = frozenset(stem(w) for w in STOPWORDS | QUESTION_NOISE)
 
 
 def _who(intent: Intent, sentence: str, question: str) -> Span | None:
@@ -474,8 +583,10 @@ def _who(intent: Intent, sentence: str, question: str) -> Span | None:
     for m in _NAME.finditer(sentence):
         name = m.group(1).strip(".'’-")
         first = stem(name.split()[0].lower()) if name.split() else ""
-        if not name or first in _NOT_NAMES or _in_question(name, question):
+        if not name or first in _NOT_NAMES or _mostly_asked(name, question):
             continue
+        if _is_place_name(name):
+            continue  # "U.S." answers where, not who
         if (
             m.start() == 0
             and len(name.split()) == 1
@@ -487,6 +598,20 @@ def _who(intent: Intent, sentence: str, question: str) -> Span | None:
             return Span(span.start, span.end, 1.0)  # "Trump hosted ..." for "Who hosted ...?"
         best = best or span
     return best
+
+
+def _mostly_asked(name: str, question: str) -> bool:
+    """Most of the name's words are the question's own: "Home State Savings Bank" does not
+    answer "Who owned Home State Savings?"."""
+    got = [stem(w) for w in words(name)]
+    asked = _asked(question) if question else frozenset()
+    return bool(got) and sum(w in asked for w in got) * 2 > len(got)
+
+
+def _is_place_name(name: str) -> bool:
+    """A country or its people as a bare name ("U.S.", "Britain", "Chinese")."""
+    found = tuple(terms(name))
+    return bool(found) and any(found in group for group in ALIASES)
 
 
 def _acts(after: str, question: str) -> bool:
@@ -508,11 +633,92 @@ def _cause(intent: Intent, sentence: str, question: str) -> Span | None:
 
 
 def _said(intent: Intent, sentence: str, question: str) -> Span | None:
+    """Speech, best when it is the asked speaker's: "X said", "said X", "according to X",
+    "X's spokesman told ...". A sentence that only names X beside someone else's words ("the
+    Wallenbergs paid Penser's group ..., the statement said") does not say what X said."""
     if not _SPEECH.search(sentence):
         return None
-    if intent.speaker and not _mentions(sentence, intent.speaker):
-        return Span(0, len(sentence), 0.4)  # someone's words: this sentence does not say whose
-    return Span(0, len(sentence), 1.0)
+    if not intent.speaker:
+        return Span(0, len(sentence), 1.0)
+    if _attributed(sentence, intent.speaker):
+        return Span(0, len(sentence), 1.0)
+    if _mentions(sentence, intent.speaker):
+        return Span(0, len(sentence), 0.45)  # named, but the words are someone else's
+    return Span(0, len(sentence), 0.3)  # someone's words: this sentence does not say whose
+
+
+# Words before a speech verb that may stand between the speaker and it: "Sculley, Apple's
+# chairman and chief executive, declined to estimate sales, but he said ...".
+SPEAKER_BEFORE = 14
+SPEAKER_AFTER = 6  # '"...," said Merz' and "according to German Chancellor Friedrich Merz"
+
+
+def _attributed(sentence: str, speaker: str) -> bool:
+    """Is one of the sentence's speech verbs attributed to `speaker`: the speaker in the clause
+    right before the verb ("..., a statement from the Wallenberg companies said" is the
+    companies', not Penser's, named earlier in the sentence), or after it when the verb follows
+    a quote ('..." said Merz') or is "according to"?"""
+    wanted = {stem(w) for w in words(speaker)} - _NOT_NAMES - _SPEAKER_TITLES
+    if not wanted:
+        return False
+    quote = _QUOTE_MARK.search(sentence)
+    if quote and _names_meet(wanted, {stem(w) for w in words(sentence[: quote.start()])[:8]}):
+        return True  # "Macron went further, floating ...: “When we speak ...”": his words
+    for m in _SPEECH_VERB.finditer(sentence):
+        near = words(_subject_before(sentence, m.start()))[-SPEAKER_BEFORE:]
+        inverted = _INVERTED.search(sentence[max(0, m.start() - 3) : m.start()])
+        if inverted or m.group().lower() == "according to":  # '..." said Merz', not "said X will"
+            near += words(sentence[m.end() :])[:SPEAKER_AFTER]
+        if _names_meet(wanted, {stem(w) for w in near}):
+            return True
+    return False
+
+
+def _subject_before(sentence: str, at: int) -> str:
+    """Who speaks at a verb starting at `at`: the clause before it ("ChemLawn spokeswoman Debra
+    Strohmaier said"), with the bare name before an apposition ("John Sculley, Apple's
+    chairman, said"), or the sentence's first name for a pronoun ("..., but he said")."""
+    clauses = _CLAUSE_BREAK.split(sentence[:at].rstrip(" ,;:"))
+    last = clauses[-1].strip()
+    if not last or all(w.lower() in _PRONOUNS for w in last.split()):
+        first = _NAME.search(sentence)
+        return first.group(1) if first else ""
+    if len(clauses) > 1 and _BARE_NAME.fullmatch(clauses[-2].strip()):
+        return f"{clauses[-2]} {last}"
+    return last
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:(“”\"]|\s[-–—]\s")
+_PRONOUNS = frozenset("he she they it we i but and so then also later".split())
+_BARE_NAME = re.compile(r"(?:[A-Z][\w'’.-]*\s?){1,4}")
+
+
+def _names_meet(wanted: set[str], found: set[str]) -> bool:
+    """A word of `wanted` is in `found`, as written, as another form ("China" for "Chinese",
+    "Iran" for "Iranian") or as an alias of it ("U.S." for "America")."""
+    if wanted & found:
+        return True
+    for w in wanted:
+        if any(_one_extends(w, f) for f in found):
+            return True
+        if any(all(x in found for x in alias) for alias in alias_forms(w)):
+            return True
+    return False
+
+
+def _one_extends(a: str, b: str) -> bool:
+    """'iran'/'iranian', 'israel'/'israeli': one word extends the other (4 letters at least)."""
+    short, long = sorted((a, b), key=len)
+    return short != long and len(short) >= 4 and long.startswith(short)
+
+
+_QUOTE_MARK = re.compile(r"[“\"]")
+_INVERTED = re.compile(r"[,”\"]\s*$")
+
+
+_SPEAKER_TITLES = frozenset(
+    stem(w) for w in "former current official officials spokesman spokeswoman mr mrs".split()
+)
 
 
 def _clause_end(sentence: str, start: int) -> int:
@@ -554,14 +760,26 @@ _STANCE = re.compile(
 
 def _stance(intent: Intent, sentence: str, question: str) -> Span | None:
     """A yes/no question is answered by the sentence that affirms or denies: one with a word
-    of stance (agreed, rejected, not, ready ...) near the question's own words."""
+    of stance (agreed, rejected, not, ready ...) near the question's own words. A decision said
+    outright ("the board rejected the bid", "declined to estimate") answers more clearly than a
+    bare "not" or "will" ("TWA said it may make an offer if the deal is not acceptable")."""
     best: Span | None = None
     for m in _STANCE.finditer(sentence):
-        span = Span(m.start(), m.end(), 0.6 * _nearness(sentence, m.start(), m.end(), question))
-        if _nearness(sentence, m.start(), m.end(), question) == 1.0:
-            return Span(m.start(), m.end(), 1.0)
-        best = best or span
+        clear = 1.0 if _DECISION.fullmatch(m.group()) else HEDGED_STANCE
+        near = _nearness(sentence, m.start(), m.end(), question)
+        span = Span(m.start(), m.end(), clear * (1.0 if near == 1.0 else 0.6))
+        if best is None or span.strength > best.strength:
+            best = span
     return best
+
+
+HEDGED_STANCE = 0.75
+_DECISION = re.compile(
+    r"agreed|agrees|rejected|rejects|declined|declines|refused|refuses|denied|denies|"
+    r"confirmed|confirms|ruled out|rules out|approved|approves|accepted|accepts|failed|"
+    r"ready|willing|unwilling|off the table|no longer|never",
+    re.I,
+)
 
 
 _FINDERS = {

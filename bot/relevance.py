@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot.evidence import Evidence, Sentence
-from bot.intent import Kind
+from bot.intent import Kind, beside
 
 SIMILARITY_WEIGHT = 0.8
 THRESHOLD = 0.7
@@ -41,6 +41,9 @@ MEANING_CANDIDATES = 4  # sentences embedded to re-rank and to check by meaning 
 # vague question ("what's going on with Amex?") is far from any one sentence, so it asks less.
 MEANING_MIN = 0.48
 LEAD_FULL_COVERAGE = 0.85  # a lead holding this share of the question's words needs no check
+TYPED_EXEMPT_STRENGTH = 0.75  # nor does a clear place or time ...
+TYPED_EXEMPT_COVERAGE = 0.5  # ... in a sentence holding half the question's words ...
+TYPED_EXEMPT_GAP = 25  # ... right beside one of them (characters)
 MEANING_MIN_BY_KIND = {
     Kind.SUMMARY: 0.25,
     Kind.COMPARISON: 0.3,
@@ -87,6 +90,9 @@ def judge(
     missing = evidence.missing_names
     if missing:
         return verdict(False, "they never mention " + " or ".join(missing))
+    apart = evidence.names_apart
+    if apart:
+        return verdict(False, "no article mentions " + " together with ".join(apart))
     score = verdict(True, "").score
     if score >= THRESHOLD:
         return verdict(True, "answerable")
@@ -152,8 +158,17 @@ def _exempt(evidence: Evidence, weighed: list[Sentence]) -> bool:
     if weighed[0].coverage >= LEAD_FULL_COVERAGE:
         return True
     intent = evidence.intent
+    if intent.kind is Kind.HOW_MANY:
+        counted = any(s.answer is not None and s.answer[2] >= 1.0 for s in weighed)
+        return bool(intent.unit) and counted
+    # "where was Monday's big meeting?" -> "... at the White House on Monday": a place or a time
+    # beside the question's own words answers it, however far apart the wordings sit for MiniLM
+    lead = weighed[0]
+    if intent.kind not in (Kind.WHEN, Kind.WHERE) or lead.answer is None:
+        return False
+    start, end, strength = lead.answer
     return (
-        intent.kind is Kind.HOW_MANY
-        and bool(intent.unit)
-        and any(s.answer is not None and s.answer[2] >= 1.0 for s in weighed)
+        strength >= TYPED_EXEMPT_STRENGTH
+        and lead.coverage >= TYPED_EXEMPT_COVERAGE
+        and beside(lead.text, start, end, evidence.question, TYPED_EXEMPT_GAP)
     )

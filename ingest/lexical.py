@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import logging
 import math
@@ -29,6 +30,7 @@ import shutil
 import threading
 import unicodedata
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -52,6 +54,7 @@ FUZZY_MIN_LEN = 4
 SOUNDALIKE_MIN_LEN = 5  # "witkev"/"witkoff" (0.62) passes as a sound-alike; "merz"/"merci" not
 FUZZY_CANDIDATES = 40
 FUZZY_MAX_VARIANTS = 4
+ARTICLE_BAGS = 2000  # articles whose terms are kept in memory (about 10 MB)
 
 
 def wordset(text: str) -> frozenset[str]:
@@ -399,6 +402,8 @@ class LexicalIndex:
         self._df = np.diff(np.asarray(indptr))
         self._lock = threading.Lock()
         self._expansions: dict[str, dict[str, float]] = {}
+        self._by_article: dict[str, list[int]] | None = None
+        self._bags: OrderedDict[str, frozenset[str]] = OrderedDict()
 
     # -- building --------------------------------------------------------------------------
 
@@ -545,6 +550,33 @@ class LexicalIndex:
         with self._lock:
             self._expansions[term] = variants
         return variants
+
+    def article_terms(self, article_id: str) -> frozenset[str]:
+        """Every term of one article (all its chunks, title included), however few of its
+        chunks were retrieved: "does this story mention Kenya at all?" asks the whole story.
+        Neighbouring terms are in it too, joined by a space ("home state"), so a name of several
+        words can be told from its words scattered ("Federal Home Loan Bank ... state")."""
+        with self._lock:
+            cached = self._bags.get(article_id)
+            if cached is not None:
+                self._bags.move_to_end(article_id)
+                return cached
+            if self._by_article is None:
+                self._by_article = {}
+                for i, c in enumerate(self.chunks):
+                    key = str(c.meta.get("article_id", c.chunk_id.split("#", 1)[0]))
+                    self._by_article.setdefault(key, []).append(i)
+            positions = self._by_article.get(article_id, [])
+        bag: set[str] = set()
+        for i in positions:
+            found = terms(_indexed_text(self.chunks[i]))
+            bag.update(found)
+            bag.update(f"{a} {b}" for a, b in itertools.pairwise(found))
+        with self._lock:
+            self._bags[article_id] = frozenset(bag)
+            while len(self._bags) > ARTICLE_BAGS:
+                self._bags.popitem(last=False)
+            return self._bags[article_id]
 
     def expand_query(self, query_terms: Iterable[str]) -> dict[str, float]:
         """Weighted indexed terms for a query: each term's variants, weights summed on repeats."""

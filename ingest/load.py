@@ -23,7 +23,7 @@ from ingest.sentences import sentences
 SUFFIXES = (".txt", ".md", ".html", ".htm")
 MAX_BYTES = 5 * 1024 * 1024
 # Bump when loading, cleaning or splitting changes what an article's chunks hold.
-PIPELINE = "text-2"
+PIPELINE = "text-3"
 TITLE_CHARS = 100
 
 _MAGIC = {
@@ -75,7 +75,7 @@ def list_files(folder: Path) -> list[Path]:
             path.is_file() or (path.is_symlink() and not path.exists())
         ):
             found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+    return sorted(found, key=lambda p: article_key(p, folder))
 
 
 def file_hash(data: bytes) -> str:
@@ -129,11 +129,21 @@ def _decode(data: bytes) -> tuple[str, str]:
         return "", f"not valid UTF-8 (byte 0x{data[at]:02x} at offset {at}); save it as UTF-8"
 
 
-def _relative(path: Path, root: Path) -> str:
+def article_key(path: Path, root: Path) -> str:
+    """The article's id: its path relative to `root`, printable and storable whatever the OS
+    allowed in the name. Bytes that are not UTF-8 (a latin-1 "caf\xe9.txt") become "\\xe9" and
+    control characters their escapes, so Chroma can store the id and a warning can show it,
+    and the same file gets the same id on every run."""
     try:
-        return path.relative_to(root).as_posix()
+        rel = path.relative_to(root).as_posix()
     except ValueError:
-        return path.as_posix()
+        rel = path.as_posix()
+    readable = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(ch if ch.isprintable() else _escape(ch) for ch in readable)
+
+
+def _escape(ch: str) -> str:
+    return ch.encode("unicode_escape").decode("ascii")
 
 
 def read_article(path: Path, root: Path, data: bytes | None = None) -> Article | Skipped:
@@ -141,7 +151,7 @@ def read_article(path: Path, root: Path, data: bytes | None = None) -> Article |
 
     The id is the path relative to `root` (stable across runs); the hash is over the raw bytes.
     """
-    rel = _relative(path, root)
+    rel = article_key(path, root)
     if data is None:
         try:
             if problem := size_problem(path.stat().st_size):

@@ -12,7 +12,9 @@ nothing is ever duplicated.
 from __future__ import annotations
 
 import logging
+import os
 import re
+import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ from langchain_core.embeddings import Embeddings
 from ingest.models import Article, Chunk
 
 META_ID = "__meta__"  # manifest record holding the index generation
+EMBED_STEP = 64  # chunks embedded between progress reports
 # A Chroma server that stops answering (frozen, network gone) must fail a call, not hang it:
 # chromadb's HTTP client waits forever by default. Reads and writes get HTTP_TIMEOUT seconds,
 # far above the slowest call newsbot makes (an upsert of one 5 MB article's chunks).
@@ -35,6 +38,49 @@ log = logging.getLogger(__name__)
 
 class StoreUnavailable(RuntimeError):
     """Chroma cannot be reached or opened; the message is one line for the user."""
+
+
+class StoreWriteFailed(StoreUnavailable):
+    """The store refused a read or write (disk full, read-only, locked); one line saying what
+    and what to do. Nothing is half-written: the sync protocol redoes it on the next run."""
+
+
+LOW_DISK = 16 * 1024 * 1024  # bytes free under which a failed write is put down to a full disk
+
+
+def explain_failure(exc: BaseException, path: Path | None) -> str:
+    """What went wrong in the store and what to do about it, in one line. `path` is the local
+    store's folder (None for a server, whose disk newsbot cannot see)."""
+    text = _first_line(exc)
+    lowered = text.lower()
+    where = f"the index at {path}" if path else "the Chroma server"
+    again = "then run `newsbot ingest` again (what this run could not finish is redone)"
+    if "locked" in lowered or "busy" in lowered:
+        return f"{where} is locked by another process ({text}); wait for it to finish, {again}"
+    probe = _existing(path)
+    if "read-only" in lowered or "readonly" in lowered or (probe and _read_only(probe)):
+        return (
+            f"{where} is read-only (Chroma writes even to read): make it writable or point "
+            "NEWSBOT_DATA_DIR at a writable folder"
+        )
+    free = shutil.disk_usage(probe).free if probe else None
+    if "no space" in lowered or "disk is full" in lowered or (free is not None and free < LOW_DISK):
+        left = f" ({free // 1024} KB free)" if free is not None else ""
+        return f"the disk holding {where} is full{left}: free some space, {again}"
+    if path is None:  # a server's disk and log are its own: say where to look
+        return f"{where} could not do it ({text}): check its disk space and log, {again}"
+    return f"{where} cannot be used: {text}"
+
+
+def _existing(path: Path | None) -> Path | None:
+    """`path` or its nearest existing parent (what disk_usage and statvfs can look at)."""
+    while path is not None and not path.exists():
+        path = path.parent if path.parent != path else None
+    return path
+
+
+def _read_only(path: Path) -> bool:
+    return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
 
 
 def open_client(
@@ -58,12 +104,39 @@ def open_client(
         if path.exists() and not path.is_dir():
             raise StoreUnavailable(f"the Chroma store path {path} is a file, not a folder")
         path.mkdir(parents=True, exist_ok=True)
+        _wait_for_writers(path / "chroma.sqlite3", timeout)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except StoreUnavailable:
         raise
     except Exception as exc:
-        where = f"reach Chroma server at {host}:{port}" if host else f"open Chroma store at {path}"
-        raise StoreUnavailable(f"cannot {where}: {_first_line(exc)}") from exc
+        if host:
+            raise StoreUnavailable(
+                f"cannot reach Chroma server at {host}:{port}: {_first_line(exc)}"
+            ) from exc
+        raise StoreWriteFailed(explain_failure(exc, path)) from exc
+
+
+LOCK_WAIT = 10.0  # seconds to wait for another process's write to the store to finish
+
+
+def _wait_for_writers(database: Path, timeout: float) -> None:
+    """Fail in one line when another process holds the store's database locked: Chroma itself
+    would wait forever for it. A write lock taken and released at once is the probe."""
+    import sqlite3
+
+    if not database.is_file():
+        return
+    try:
+        probe = sqlite3.connect(database, timeout=min(LOCK_WAIT, timeout))
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.rollback()
+        finally:
+            probe.close()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StoreWriteFailed(explain_failure(exc, database.parent)) from exc
+        # anything else (a read-only disk, a damaged file) Chroma reports in its own words
 
 
 def _timeout(seconds: float) -> Any:
@@ -96,24 +169,30 @@ def _first_line(exc: BaseException) -> str:
 
 
 class _Guarded:
-    """A Chroma collection whose calls turn a lost server connection into StoreUnavailable.
+    """A Chroma collection whose calls turn a lost server connection into StoreUnavailable,
+    and a store that cannot write (disk full, read-only, locked) into StoreWriteFailed.
 
     Without it a server that dies mid-run surfaces as an httpx traceback from deep inside
-    chromadb; with it the CLI prints one line and Discord one friendly reply.
+    chromadb, and a full disk as "Error in compaction: Failed to apply logs to the metadata
+    segment"; with it the CLI prints one line and Discord one friendly reply.
     """
 
-    def __init__(self, collection: Any) -> None:
+    def __init__(self, collection: Any, path: Path | None = None) -> None:
         self._collection = collection
+        self._path = path
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._collection, name)
         if not callable(value):
             return value
-        return _guard(value)
+        return _guard(value, self._path)
 
 
-def _guard(call: Callable[..., Any]) -> Callable[..., Any]:
+def _guard(call: Callable[..., Any], path: Path | None) -> Callable[..., Any]:
+    import sqlite3
+
     import httpx
+    from chromadb.errors import InternalError
 
     def guarded(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -122,6 +201,8 @@ def _guard(call: Callable[..., Any]) -> Callable[..., Any]:
             raise StoreUnavailable(
                 f"lost the Chroma server: {type(exc).__name__}: {_first_line(exc)}"
             ) from exc
+        except (InternalError, sqlite3.Error, OSError) as exc:
+            raise StoreWriteFailed(explain_failure(exc, path)) from exc
 
     return guarded
 
@@ -165,10 +246,14 @@ def chunk_id(article_id: str, content_hash: str, index: int) -> str:
 class Index:
     """Chunks and manifest of one embedder in one Chroma database."""
 
-    def __init__(self, client: Any, embeddings: Embeddings, model_id: str) -> None:
+    def __init__(
+        self, client: Any, embeddings: Embeddings, model_id: str, path: Path | None = None
+    ) -> None:
+        """`path`: the embedded store's folder, to say why a write failed (None: a server)."""
         self.client = client
         self.embeddings = embeddings
         self.name = collection_name(model_id)
+        self.path = path
         try:
             # embedding_function=None everywhere: Chroma must never fall back to its default
             # model, which it would download at run time.
@@ -178,14 +263,16 @@ class Index:
                     embedding_function=None,
                     configuration={"hnsw": {"space": "cosine"}},
                     metadata={"model": model_id},
-                )
+                ),
+                path,
             )
             self.manifest_col = _Guarded(
-                client.get_or_create_collection(f"{self.name}-articles", embedding_function=None)
+                client.get_or_create_collection(f"{self.name}-articles", embedding_function=None),
+                path,
             )
             self._batch = max(1, min(4000, int(client.get_max_batch_size())))
         except Exception as exc:
-            raise StoreUnavailable(f"cannot open the index: {_first_line(exc)}") from exc
+            raise StoreWriteFailed(explain_failure(exc, path)) from exc
         self._generation_warned = False
 
     # -- manifest --------------------------------------------------------------------------
@@ -250,19 +337,28 @@ class Index:
     # -- writing ---------------------------------------------------------------------------
 
     def write(
-        self, batch: Sequence[tuple[Article, list[Chunk]]], stale: Sequence[str] | None = None
+        self,
+        batch: Sequence[tuple[Article, list[Chunk]]],
+        stale: Sequence[str] | None = None,
+        on_embedded: Callable[[int], None] | None = None,
     ) -> int:
         """Replace these articles' chunks, crash-safely (see the module docstring).
 
         `stale`: the ids of these articles' chunks that the new ones do not replace, when the
         caller has read them (sync has); else every chunk of another version is deleted by
-        query. Either way they go before the articles are marked done.
+        query. Either way they go before the articles are marked done. `on_embedded(n)` is
+        told of every EMBED_STEP chunks embedded, so one long article shows progress too.
         """
         articles = [a for a, _ in batch]
         counts = [len(c) for _, c in batch]
         self._mark(articles, "pending", counts)
         chunks = [c for _, cs in batch for c in cs]
-        vectors = self.embeddings.embed_documents([c.text for c in chunks]) if chunks else []
+        vectors: list[list[float]] = []
+        for pos in range(0, len(chunks), EMBED_STEP):
+            texts = [c.text for c in chunks[pos : pos + EMBED_STEP]]
+            vectors += self.embeddings.embed_documents(texts)
+            if on_embedded is not None:
+                on_embedded(len(texts))
         for pos in range(0, len(chunks), self._batch):
             part = chunks[pos : pos + self._batch]
             self.chunks.upsert(

@@ -7,22 +7,20 @@ crash-safety argument lives in `ingest.store`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from tqdm import tqdm
-
-from ingest.load import file_hash, list_files, read_article, size_problem
+from ingest.load import article_key, file_hash, list_files, read_article, size_problem
 from ingest.models import Article, Chunk, Skipped
+from ingest.progress import Progress
 from ingest.report import SyncReport
 from ingest.split import split_article
-from ingest.store import Index, Record, chunk_id
+from ingest.store import Index, Record, StoreUnavailable, chunk_id
 
 log = logging.getLogger(__name__)
 FLUSH_CHUNKS = 64  # chunks embedded per write: small enough for a lively progress bar
@@ -44,7 +42,8 @@ class _Plan:
 
     todo: list[tuple[Path, bytes, str]]  # (path, bytes, sha256) of files to (re)write
     removed: list[str]  # manifest entries whose file is gone
-    known: set[str]  # article ids in the manifest
+    listed: set[str]  # articles the manifest knows
+    unfinished: set[str]  # ... whose last write a killed run left `pending`
     stored: dict[str, set[str]]  # chunk ids in the store, by article id
     strays: list[str]  # chunk ids of articles in neither the manifest nor the folder
 
@@ -62,7 +61,7 @@ def _scan(folder: Path, index: Index, report: SyncReport, on_skip: SkipHandler) 
     seen: set[str] = set()
     todo: list[tuple[Path, bytes, str]] = []
     for path in list_files(folder):
-        article_id = path.relative_to(folder).as_posix()
+        article_id = article_key(path, folder)
         seen.add(article_id)  # an unreadable file keeps its earlier version, if any
         try:
             too_large = size_problem(path.stat().st_size)  # never read a huge file into memory
@@ -85,7 +84,17 @@ def _scan(folder: Path, index: Index, report: SyncReport, on_skip: SkipHandler) 
     strays = sorted(cid for aid in set(stored) - set(known) - seen for cid in stored[aid])
     if strays:
         log.warning("%d chunks belong to no article in the manifest: deleting them", len(strays))
-    return _Plan(todo, sorted(set(known) - seen), set(known), stored, strays)
+    unfinished = {aid for aid, record in known.items() if record.state == "pending"}
+    return _Plan(todo, sorted(set(known) - seen), set(known), unfinished, stored, strays)
+
+
+def _replaces(article: Article, plan: _Plan) -> bool:
+    """Did an earlier version of this article make it into the index? Then writing it is an
+    update; a first version that a killed run left half-written is still an addition."""
+    if article.article_id not in plan.unfinished:
+        return article.article_id in plan.listed
+    mine = chunk_id(article.article_id, article.content_hash, 0).rsplit("#", 1)[0] + "#"
+    return any(not cid.startswith(mine) for cid in plan.stored.get(article.article_id, ()))
 
 
 def _problem(record: Record, digest: str, stored: dict[str, set[str]]) -> str:
@@ -133,7 +142,9 @@ def sync_folder(
     progress: bool = False,
     on_skip: SkipHandler = _ignore,
 ) -> SyncReport:
-    """Sync `index` with `folder` and say what changed. Idempotent; safe to kill and re-run."""
+    """Sync `index` with `folder` and say what changed. Idempotent; safe to kill and re-run.
+
+    `progress`: show progress on stderr (a bar on a terminal, else a line now and then)."""
     if not folder.is_dir():
         raise FolderMissing(f"articles folder not found: {folder}")
     started = time.perf_counter()
@@ -142,7 +153,8 @@ def sync_folder(
     index.remove(plan.removed)
     index.delete_chunks(plan.strays)
     report.removed = len(plan.removed)
-    bar = _progress_bar(len(plan.todo), progress)
+    prepared = list(_prepared(folder, plan.todo, report, on_skip))  # linear and fast: split all
+    bar = Progress(sum(len(chunks) for _, chunks in prepared), enabled=progress)
     pending: list[tuple[Article, list[Chunk]]] = []
 
     def flush() -> None:
@@ -153,38 +165,28 @@ def sync_folder(
             for article, chunks in pending
             for cid in plan.stored.get(article.article_id, set()) - {c.chunk_id for c in chunks}
         ]
-        report.chunks += index.write(pending, sorted(stale))
+        report.chunks += index.write(pending, sorted(stale), on_embedded=bar.update)
         log.info("wrote %d articles", len(pending))
         for article, _ in pending:
-            if article.article_id in plan.known:
+            if _replaces(article, plan):
                 report.updated += 1
             else:
                 report.added += 1
-        bar.update(len(pending))
         pending.clear()
 
-    for item in _prepared(folder, plan.todo, report, on_skip):
-        pending.append(item)
-        if sum(len(chunks) for _, chunks in pending) >= FLUSH_CHUNKS:
+    try:
+        for item in prepared:
+            pending.append(item)
+            if sum(len(chunks) for _, chunks in pending) >= FLUSH_CHUNKS:
+                flush()
+        if pending:
             flush()
-    if pending:
-        flush()
-    bar.close()
+    finally:
+        bar.close()
     if report.changed or plan.strays or index.generation_garbled():
         index.bump_generation()  # a garbled generation record is rewritten here too
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _progress_bar(total: int, enabled: bool) -> tqdm[Any]:
-    return tqdm(
-        total=total,
-        unit="article",
-        desc="embedding",
-        disable=not enabled or total == 0,
-        file=sys.stderr,
-        leave=False,
-    )
 
 
 def folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
@@ -207,16 +209,38 @@ def watch_folder(
     interval: float = 2.0,
     stop: threading.Event | None = None,
     on_skip: SkipHandler = _ignore,
+    on_notice: Callable[[str], None] = log.warning,
+    progress: bool = False,
+    guard: Callable[[], contextlib.AbstractContextManager[object]] = contextlib.nullcontext,
 ) -> None:
     """Sync now, then again whenever the folder changes, until `stop` is set (or Ctrl-C).
 
     Polling keeps this dependency-free and works on every filesystem, network mounts included.
+    A change is synced once two polls in a row see the same names, sizes and times, so a file
+    still being written is not read half-written. A folder that goes away (moved, unmounted)
+    or a store that fails is said once through `on_notice` and waited out; the watch goes on.
+    `guard` is held around each sync (the ingest lock).
     """
     stop = stop or threading.Event()
-    last: tuple[tuple[str, int, int], ...] | None = None
+    synced: tuple[tuple[str, int, int], ...] | None = None
+    before: tuple[tuple[str, int, int], ...] | None = None
+    trouble = ""
     while not stop.is_set():
-        signature = folder_signature(folder)
-        if signature != last:
-            on_report(sync_folder(folder, index, on_skip=on_skip))
-            last = signature
+        problem = "" if folder.is_dir() else f"articles folder {folder} is gone; waiting for it"
+        if not problem:
+            signature = folder_signature(folder)
+            if signature != synced and (synced is None or signature == before):
+                try:
+                    with guard():
+                        report = sync_folder(folder, index, progress=progress, on_skip=on_skip)
+                    on_report(report)
+                    synced = signature
+                except FolderMissing:
+                    problem = f"articles folder {folder} is gone; waiting for it"
+                except StoreUnavailable as exc:
+                    problem = f"{exc}; retrying every {interval:g} s"
+            before = signature
+        if problem != trouble:
+            on_notice(problem or "back to normal: watching the articles folder again")
+            trouble = problem
         stop.wait(interval)

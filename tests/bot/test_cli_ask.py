@@ -260,8 +260,27 @@ def test_eval_bad_file_is_one_line(newsbot: Run, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("args", [("ask", QUESTION), ("ask", QUESTION, "--json"), ("eval",)])
-def test_no_index_says_to_run_ingest(no_index: Run, args: tuple[str, ...]) -> None:
-    assert_one_line_error(no_index(*args), 1, "run `newsbot ingest` first")
+def test_no_index_says_where_it_looked_and_leaves_nothing_behind(
+    no_index: Run, args: tuple[str, ...], tmp_path: Path
+) -> None:
+    """Asked from a folder nothing was ingested in: where it looked, what to do, and no empty
+    store left there (a later `ingest` elsewhere is not shadowed by it)."""
+    result = no_index(*args)
+    assert_one_line_error(result, 1, f"no index at {(tmp_path / 'data' / 'chroma').resolve()}")
+    assert "run `newsbot ingest`" in result.stderr and "NEWSBOT_DATA_DIR" in result.stderr
+    assert not (tmp_path / "data").exists()
+
+
+def test_interactive_skips_blank_lines_and_goes_on_from_the_last_question(newsbot: Run) -> None:
+    """A blank line between piped questions does not end the session; "where?" after a
+    question about the summit asks where the summit will be."""
+    piped = "When will Putin and Zelensky meet?\n\nwhere?\n"
+    result = newsbot("ask", "--json", stdin=piped)
+    assert result.returncode == 0, result.stderr
+    answers = [json.loads(line)["answer"] for line in result.stdout.splitlines()]
+    assert len(answers) == 2
+    assert "two weeks" in answers[0]
+    assert "location to be determined" in answers[1]
 
 
 def test_interactive_with_no_index_says_to_run_ingest(no_index: Run) -> None:

@@ -13,6 +13,7 @@ from bot.answer import answer_question
 from bot.eval_report import EvalReport, failures, format_report, row, table
 from bot.evaluate import (
     BUNDLED,
+    KINDS,
     CaseResult,
     EvalCase,
     EvalSetError,
@@ -256,6 +257,18 @@ def test_bundled_sets_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(BUNDLED, "reuters", "evalsets/no-such-set.jsonl")
     with pytest.raises(EvalSetError, match="reuters set is not bundled"):
         load_set("reuters")
+
+
+@pytest.mark.parametrize("name", ["seeds", "reuters", "reuters-fresh"])
+def test_the_written_sets_cover_every_kind_with_a_fifth_unanswerable(name: str) -> None:
+    """What issue 9 asked of the eval: every kind, at least 20% unanswerable, held-out
+    questions, unique ids, expected terms for every answerable question."""
+    cases = load_set(name).cases
+    assert {c.kind for c in cases} == set(KINDS)
+    assert sum(c.unanswerable for c in cases) >= 0.2 * len(cases)
+    assert any(c.split == "heldout" for c in cases)
+    assert len({c.id for c in cases}) == len(cases)
+    assert all(c.expected_terms for c in cases if not c.unanswerable)
 
 
 # --- asked for real -------------------------------------------------------------------------

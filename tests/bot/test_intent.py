@@ -115,3 +115,127 @@ def test_a_sentence_without_the_answer_type_carries_nothing() -> None:
     assert not intent.carries("European leaders seemed to be pressing their case.")
     assert intent.carries(HOSTED)
     assert intent_of("What happened?").carries("Anything at all.")
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "theirs"),
+    [
+        # the clause before the verb speaks; a name earlier in the sentence does not
+        (
+            "What did Erik Penser say?",
+            "The Wallenbergs bought the option, blocking Erik Penser's bid, a statement said.",
+            False,
+        ),
+        (
+            "How did ChemLawn react?",
+            "Analyst Peter Schlang said ChemLawn could find a buyer.",
+            False,
+        ),
+        (
+            "How did ChemLawn react?",
+            '"A surprise," said Debra Strohmaier, a ChemLawn spokeswoman.',
+            True,
+        ),
+        (
+            "What did Sculley say?",
+            "John Sculley, Apple's chairman, said sales would be strong.",
+            True,
+        ),
+        (
+            "What did Sculley say?",
+            "John Sculley, Apple chairman, declined to estimate sales, but he said it would sell.",
+            True,
+        ),
+        (
+            "what's china's official line on this",
+            "Chinese spokeswoman Mao Ning said talks help.",
+            True,
+        ),
+        ("What did Merz say?", "Merz's deputy was not at the talks, officials said.", False),
+    ],
+)
+def test_what_x_said_needs_x_to_be_the_one_speaking(
+    question: str, sentence: str, theirs: bool
+) -> None:
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None
+    assert (span.strength >= 0.9) is theirs
+
+
+def test_a_bare_follow_up_asks_the_new_speaker() -> None:
+    assert intent_of("and Starmer?", "What did Merz say?") == Intent(Kind.SAID, speaker="Starmer")
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answers"),
+    [
+        # a plan, a possibility, a decision on hold: not when it happened
+        (
+            "When did the Army choose its missile?",
+            "The Army has been considering buying Rapier missiles this year.",
+            False,
+        ),
+        (
+            "When did the Army choose its missile?",
+            "The Army chose the Rapier missile in March.",
+            True,
+        ),
+        # a denial answers a yes/no question about an outcome
+        (
+            "Did the shareholders approve the buyout?",
+            "Shareholders have not yet approved the buyout, which may be delayed.",
+            True,
+        ),
+        (
+            "Did the shareholders approve the buyout?",
+            "A rival bidder might be discouraged by the breakup fee, analysts agreed.",
+            False,
+        ),
+    ],
+)
+def test_what_happened_is_not_answered_by_what_is_only_planned(
+    question: str, sentence: str, answers: bool
+) -> None:
+    span = find_answer(intent_of(question), sentence, question)
+    assert (span is not None and span.strength >= 0.5) is answers
+
+
+def test_a_year_that_names_an_act_dates_nothing() -> None:
+    question = "When do the wheat price guarantees expire?"
+    sentence = (
+        "Arrangements will apply after June 30, 1989, when the pricing provisions of the "
+        "1984 Wheat Marketing Act expire."
+    )
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and sentence[span.start : span.end].endswith("June 30, 1989")
+
+
+def test_of_two_equal_times_the_one_beside_the_question_words_answers() -> None:
+    question = "when did the full scale invasion start"
+    sentence = "They last met in 2019, before Moscow's full-scale invasion in 2022."
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and "2022" in sentence[span.start : span.end]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "who"),
+    [
+        # a country is no answer to who; the name that acts is
+        (
+            "Who from the chip industry admitted regulators might object?",
+            "U.S. chipmakers, led by Charles Sporck, admitted regulators might object.",
+            "Charles Sporck",
+        ),
+        # the question's own name is no answer either
+        (
+            "Who owned Home State Savings?",
+            "Home State Savings Bank was owned by Marvin Warner, a former ambassador.",
+            "Marvin Warner",
+        ),
+    ],
+)
+def test_who_is_answered_by_a_name_the_question_does_not_already_hold(
+    question: str, sentence: str, who: str
+) -> None:
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and sentence[span.start : span.end] == who

@@ -30,80 +30,19 @@ from bot.retrieve import Retriever
 from ingest.chroma_process import free_port, start_chroma, stop_process
 from ingest.embed import MiniLMEmbeddings
 from ingest.lexical import LexicalIndex
-from ingest.load import list_files, read_article
-from ingest.models import Article
-from ingest.split import split_article
 from ingest.store import META_ID, Index, StoreUnavailable, collection_name, open_client
 from ingest.sync import sync_folder
-from tests.conftest import REPO, SEEDS
+from tests.conftest import SEEDS
+from tests.faults.conftest import (
+    QUESTION,
+    answer_of,
+    assert_exact,
+    newsbot_env,
+    one_line_error,
+    run_newsbot,
+)
 
-QUESTION = "Who met at the White House on Monday and what did they discuss?"
 MODEL = MiniLMEmbeddings.model_id
-
-
-# --- running newsbot -------------------------------------------------------------------------
-
-
-def newsbot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """A clean environment: no API keys, no server, this test's own data folder."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
-    env.pop("CHROMA_HOST", None)
-    env.pop("CHROMA_PORT", None)
-    env.update(NEWSBOT_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(REPO), **extra)
-    return env
-
-
-def run_newsbot(
-    tmp_path: Path, *args: str, stdin: str | None = None, **extra: str
-) -> subprocess.CompletedProcess[str]:
-    """`newsbot ARGS` in `tmp_path` (so no .env of the repo is read), output captured."""
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        cwd=tmp_path,
-        env=newsbot_env(tmp_path, **extra),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
-def one_line_error(result: subprocess.CompletedProcess[str], code: int = 1) -> str:
-    """Assert the run failed with `code` and said so in exactly one line; return that line."""
-    assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("newsbot: error: "), lines[0]
-    return lines[0]
-
-
-def answer_of(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
-    """The `ask --json` answer without its timings (which differ run to run)."""
-    assert result.returncode == 0, result.stderr
-    answer = json.loads(result.stdout)
-    return {k: v for k, v in answer.items() if not k.endswith("_ms")}
-
-
-# --- the index against the folder ------------------------------------------------------------
-
-
-def assert_exact(folder: Path, index: Index) -> None:
-    """Every good file's chunks present once, nothing else, and a `done` manifest entry with
-    the file's hash and chunk count for each (computed from the files, not from the index)."""
-    expected: dict[str, str] = {}
-    entries: dict[str, tuple[str, str, int]] = {}
-    for path in list_files(folder):
-        article = read_article(path, folder)
-        if isinstance(article, Article):
-            chunks = split_article(article)
-            expected.update({c.chunk_id: c.text for c in chunks})
-            entries[article.article_id] = (article.content_hash, "done", len(chunks))
-    stored = {c.chunk_id: c.text for c in index.all_chunks()}
-    assert stored == expected
-    assert index.count() == len(expected)
-    manifest = {r.article_id: (r.content_hash, r.state, r.chunks) for r in index.articles()}
-    assert manifest == entries
 
 
 def snapshot(index: Index) -> tuple[list[str], int, dict[str, Any]]:
@@ -584,13 +523,52 @@ def test_bad_store_folder_is_one_line_and_exit_1(
             expected = f"the Chroma store path {store} is a file, not a folder"
         elif kind == "an unwritable folder":
             store = stack.enter_context(unwritable_folder(tmp_path))
-            expected = f"cannot open Chroma store at {store}: "
+            expected = f"the index at {store} "
         else:
             store = tmp_path / "store"
             store.mkdir()
             (store / "chroma.sqlite3").write_bytes(os.urandom(64 * 1024))
-            expected = f"cannot open Chroma store at {store}: "
+            expected = f"the index at {store} cannot be used: "
         result = run_newsbot(tmp_path, *args, NEWSBOT_CHROMA_PATH=str(store))
     line = one_line_error(result)
     assert expected in line, line
     assert result.stdout == ""
+
+
+def test_interactive_ask_reports_a_lost_server_and_keeps_the_prompt(
+    tmp_path: Path, articles_dir: Path, own_server: OwnServer
+) -> None:
+    """Asked at the prompt while the server is down: one line, and the next question, once the
+    server is back, is answered in the same session (`--json`: one answer a line)."""
+    assert run_newsbot(tmp_path, "ingest", str(articles_dir), **own_server.env).returncode == 0
+    session = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "ask", "--json"],
+        cwd=tmp_path,
+        env=newsbot_env(tmp_path, **own_server.env),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert session.stdin and session.stdout and session.stderr
+
+    def ask(question: str) -> None:
+        assert session.stdin is not None
+        session.stdin.write(question + "\n")
+        session.stdin.flush()
+
+    try:
+        ask("How many European leaders attended?")
+        assert "[1]" in json.loads(session.stdout.readline())["answer"]
+        own_server.kill()
+        ask("When will Putin and Zelensky meet?")
+        lost = session.stderr.readline()
+        assert lost.startswith("newsbot: error: lost the Chroma server"), lost
+        own_server.start()
+        ask("When will Putin and Zelensky meet?")
+        assert "two weeks" in json.loads(session.stdout.readline())["answer"]
+        ask("exit")
+        assert session.wait(timeout=60) == 0
+    finally:
+        if session.poll() is None:
+            session.kill()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.models import Article
@@ -79,3 +79,44 @@ def test_every_sentence_lands_in_some_chunk(text: str) -> None:
         assert text[chunk.start : chunk.end] == chunk.text
         covered.update(s for s in sentence_spans(text) if chunk.start <= s[0] and s[1] <= chunk.end)
     assert covered == set(sentence_spans(text))
+
+
+def test_initials_of_several_letters_do_not_end_sentences() -> None:
+    text = "It was endorsed by Commissioner L.L. Bowman and the league. Then it passed."
+    assert sentences(text) == [
+        "It was endorsed by Commissioner L.L. Bowman and the league.",
+        "Then it passed.",
+    ]
+
+
+# Wire prose with what makes sentence ends hard (abbreviations, initials, quotes, decimals),
+# for articles far longer than any test above: splitting must stay linear in the text's size.
+PROSE = [
+    "Mr. J. Okafor met U.S. officials at 5 p.m. on Monday.",
+    'He said "the deal is off." Prices rose 3.5 pct!',
+    "Commissioner L.L. Bowman, e.g. a regulator, agreed.",
+    "Did they? Yes. The Co. said so in Jan. and Feb.",
+]
+
+
+@settings(deadline=None, max_examples=5)
+@given(
+    st.lists(st.sampled_from(PROSE), min_size=20, max_size=40),
+    st.sampled_from([" ", "\n", "\n\n"]),
+)
+def test_a_long_article_splits_with_every_span_exact(pieces: list[str], glue: str) -> None:
+    """About 300 KB in one article (one line or many): it finishes, and every span is exact."""
+    block = glue.join(pieces)
+    text = glue.join([block] * (300_000 // len(block) + 1))
+    spans = sentence_spans(text)
+    assert spans and spans == sorted(spans)
+    for (_, end), (next_start, _) in itertools.pairwise(spans):
+        assert end <= next_start
+    for start, end in spans:
+        piece = text[start:end]
+        assert piece == piece.strip() and piece
+    # nothing but whitespace falls between the spans
+    kept = "".join(text[s:e] for s, e in spans)
+    assert "".join(kept.split()) == "".join(text.split())
+    chunks = split_article(make_article(text))
+    assert all(text[c.start : c.end] == c.text for c in chunks)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -170,3 +173,98 @@ def test_watch_picks_up_a_new_file(index: Index, articles_dir: Path) -> None:
     worker.join(10)
     assert reports[0].added == 5 and reports[1].added == 1
     assert "late.txt" in index.manifest()
+
+
+def test_any_file_name_the_os_allows_is_indexed_under_a_printable_id(
+    index: Index, articles_dir: Path
+) -> None:
+    """Latin-1 bytes (not UTF-8) and a line break in names: indexed, printable, stable."""
+    latin1 = articles_dir / os.fsdecode(b"caf\xe9.txt")
+    latin1.write_text("Cafe prices rise\n\nCoffee rose sharply in Lisbon cafes on Monday.\n")
+    (articles_dir / "two\nlines.txt").write_text("Odd name\n\nA story filed on Tuesday.\n")
+    report = sync_folder(articles_dir, index)
+    assert (report.added, report.skipped) == (7, [])
+    ids = set(index.manifest())
+    assert {"caf\\xe9.txt", "two\\nlines.txt"} <= ids
+    assert all(i.isprintable() for i in ids)
+    assert_exact(articles_dir, index)
+    assert sync_folder(articles_dir, index).unchanged == 7  # the same id on the next run
+
+
+def test_a_rerun_after_a_killed_first_write_counts_it_as_added(
+    index: Index, articles_dir: Path
+) -> None:
+    """A first version a killed run left `pending` was never in the index: it is added."""
+    path = articles_dir / "003_94ac584e2d0b5b00.txt"
+    article = read_article(path, articles_dir)
+    assert isinstance(article, Article)
+    index._mark([article], "pending", [len(split_article(article))])
+    report = sync_folder(articles_dir, index)
+    assert (report.added, report.updated) == (5, 0)
+
+
+def _watching(
+    folder: Path, index: Index, **kwargs: Any
+) -> tuple[threading.Thread, threading.Event, list[Any], list[str]]:
+    """A watch running in a thread: (thread, stop, reports, notices)."""
+    reports: list[Any] = []
+    notices: list[str] = []
+    stop = threading.Event()
+    worker = threading.Thread(
+        target=watch_folder,
+        args=(folder, index, reports.append),
+        kwargs={"interval": 0.1, "stop": stop, "on_notice": notices.append} | kwargs,
+    )
+    worker.start()
+    return worker, stop, reports, notices
+
+
+def _until(condition: Callable[[], bool], seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_watch_waits_out_a_vanished_folder(index: Index, articles_dir: Path) -> None:
+    """Moved away (or unmounted) for a while: said once, then synced again when it is back."""
+    worker, stop, reports, notices = _watching(articles_dir, index)
+    try:
+        assert _until(lambda: len(reports) == 1)
+        away = articles_dir.with_name("away")
+        articles_dir.rename(away)
+        assert _until(lambda: len(notices) == 1)
+        time.sleep(0.5)  # several polls while it is gone: still one notice
+        assert len(notices) == 1 and "is gone" in notices[0]
+        (away / "late.txt").write_text("Storm closes ports\n\nStorms closed three ports.\n")
+        away.rename(articles_dir)
+        assert _until(lambda: len(reports) == 2), notices
+        assert worker.is_alive()
+    finally:
+        stop.set()
+        worker.join(30)
+    assert reports[1].added == 1 and "late.txt" in index.manifest()
+    assert "back to normal" in notices[-1]
+
+
+def test_watch_does_not_read_a_file_still_being_written(index: Index, articles_dir: Path) -> None:
+    """A file that grows between polls is synced once it has stopped growing, whole."""
+    worker, stop, reports, _ = _watching(articles_dir, index, interval=0.3)
+    growing = articles_dir / "growing.txt"
+    try:
+        assert _until(lambda: len(reports) == 1)
+        with growing.open("w", encoding="utf-8") as out:
+            out.write("Port strike spreads\n\n")
+            for i in range(30):  # a slow writer: a line every 0.05 s, a poll every 0.3 s
+                out.write(f"Dockers at port number {i} joined the strike on Monday.\n")
+                out.flush()
+                time.sleep(0.05)
+        assert _until(lambda: "growing.txt" in index.manifest())
+    finally:
+        stop.set()
+        worker.join(30)
+    assert_exact(articles_dir, index)
+    # never a half-written version first (it would have been updated later to the whole)
+    assert sum(r.added for r in reports) == 6 and sum(r.updated for r in reports) == 0
