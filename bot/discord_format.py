@@ -255,6 +255,25 @@ def format_report(report: SyncReport, limit: int = MESSAGE_LIMIT) -> list[str]:
     return split_message(neutralise_mentions("\n".join(lines)), limit)
 
 
+# Discord's JSON error codes worded for users (Discord's docs: "Opcodes and Status Codes")
+UNKNOWN_MESSAGE = 10008
+AUTOMOD_BLOCKED = (200000, 200001)  # message content / title blocked by the server's AutoMod
+
+
+def rejection_line(status: int, code: int, text: str) -> str:
+    """The one line a user sees when Discord refused to post an answer, by Discord's error.
+
+    Fixed wording, nothing quoted back: the refused text may be what AutoMod objected to.
+    A reply to a deleted message fails with 10008, or with 50035 whose detail says
+    "Unknown message".
+    """
+    if code in AUTOMOD_BLOCKED:
+        return "Sorry, this server's AutoMod blocked my answer."
+    if code == UNKNOWN_MESSAGE or "unknown message" in text.lower():
+        return "Sorry, the message I was answering was deleted before I could reply."
+    return f"Sorry, Discord refused my answer (error {code or status}). Please ask again."
+
+
 def one_line(text: str, cap: int = 300) -> str:
     """A message for the user as one short line with no pings (e.g. a ValueError's message)."""
     first = next((line for line in text.splitlines() if line.strip()), "")

@@ -44,12 +44,27 @@ class Settings(BaseSettings):
     discord_channels: str = Field("", validation_alias=_alias("NEWSBOT_DISCORD_CHANNELS"))
     discord_admin_role: str = Field("", validation_alias=_alias("NEWSBOT_DISCORD_ADMIN_ROLE"))
     discord_cooldown: float = Field(10.0, ge=0, validation_alias=_alias("NEWSBOT_DISCORD_COOLDOWN"))
+    discord_api_base: str | None = Field(None, validation_alias=_alias("NEWSBOT_DISCORD_API_BASE"))
 
     @field_validator("chroma_host", "openai_base_url", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         """An empty `CHROMA_HOST=` line in .env means "not set", not "connect to ''"."""
         return None if value == "" else value
+
+    @field_validator("discord_api_base", mode="before")
+    @classmethod
+    def _api_base(cls, value: object) -> object:
+        """Blank means Discord itself; else an http(s) URL, kept without a trailing slash
+        because discord.py appends paths that start with one."""
+        if value is None or value == "":
+            return None
+        text = str(value).strip().rstrip("/")
+        if not text.startswith(("http://", "https://")):
+            raise ValueError(
+                "must be an http:// or https:// URL such as http://127.0.0.1:8080/api/v10"
+            )
+        return text
 
     @field_validator("openai_api_key", "discord_token", mode="before")
     @classmethod

@@ -25,6 +25,7 @@ import discord.ext.test.backend as dpy_backend
 import discord.ext.test.callbacks as dpy_callbacks
 import discord.ext.test.factories as dpy_factories
 import pytest
+from pydantic import ValidationError
 
 from bot.discord_bot import (
     Cooldown,
@@ -33,6 +34,7 @@ from bot.discord_bot import (
     RedactingFilter,
     follow_up_context,
     run_discord,
+    strip_mentions,
 )
 from bot.discord_format import QUESTION_PREFIX, format_sources, render_answer
 from bot.models import Answer, Citation
@@ -175,7 +177,9 @@ async def reply_to(target: discord.Message, content: str, member: int = 0) -> No
         content=content,
         mentions=dpy_backend.find_user_mentions(content, config.guilds[0]),
     )
+    data["type"] = discord.MessageType.reply.value  # Discord gives a reply type 19
     data["message_reference"] = {
+        "type": discord.MessageReferenceType.reply.value,
         "message_id": target.id,
         "channel_id": channel.id,
         "guild_id": config.guilds[0].id,
@@ -448,10 +452,11 @@ async def test_ask_defers_then_follows_up_with_the_answer() -> None:
     bot = NewsBot(make_settings(), asker, SyncReport, list)
     interaction = interaction_double()
     await callback(bot, "ask")(interaction, "What did Macron say?")
-    interaction.response.defer.assert_awaited_once_with(thinking=True)
+    interaction.response.defer.assert_awaited_once_with(thinking=True, ephemeral=False)
     assert followup_texts(interaction) == render_answer(answer_for("What did Macron say?"))
     for call in interaction.followup.send.await_args_list:
         assert call.kwargs["wait"] is True
+        assert call.kwargs["ephemeral"] is False  # the answer is public, as its deferral
         assert call.kwargs["allowed_mentions"].to_dict() == {"parse": []}
     assert asker.calls == [("What did Macron say?", None)]
     assert bot.memory.recall(9000) == "What did Macron say?"  # a reply to it is a follow-up
@@ -485,6 +490,8 @@ async def test_ask_error_is_one_friendly_line(caplog: pytest.LogCaptureFixture) 
         await callback(bot, "ask")(interaction, "Anything?")
     [line] = followup_texts(interaction)
     assert line.startswith("Sorry, something went wrong") and "\n" not in line
+    # public, as the deferral it replaces: Discord would show it to everyone anyway
+    assert interaction.followup.send.await_args.kwargs["ephemeral"] is False
     assert "KeyError" in caplog.text and "Traceback" in caplog.text
     assert FAKE_TOKEN not in caplog.text and FAKE_TOKEN not in line
 
@@ -660,6 +667,42 @@ def test_cooldown_is_per_user_and_bounded() -> None:
     assert cooldown.retry_after(4) == 0  # over the bound: expired users are forgotten
     assert len(cooldown._last) == 2
     assert Cooldown(0).retry_after(1) == 0 and Cooldown(0).retry_after(1) == 0
+
+
+def test_cooldown_refund_gives_an_unanswered_question_back() -> None:
+    now = [0.0]
+    cooldown = Cooldown(30, clock=lambda: now[0])
+    assert cooldown.retry_after(1) == 0
+    cooldown.refund(1)  # its answer never reached the user
+    assert cooldown.retry_after(1) == 0
+    now[0] = 10
+    assert cooldown.retry_after(1) == 20
+    cooldown.refund(2)  # a user with nothing counted: nothing to give back
+    assert cooldown.retry_after(2) == 0
+
+
+def test_strip_mentions_removes_the_bot_as_user_and_as_its_role_only() -> None:
+    text = "<@42> <@&77> What did <@9> say? <@!42>"
+    assert strip_mentions(text, 42, 77) == "What did <@9> say?"
+    assert strip_mentions("<@&78> hi <@43>", 42, 77) == "<@&78> hi <@43>"
+    assert strip_mentions("<@&77> hi", 42) == "<@&77> hi"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("", None),
+        ("http://127.0.0.1:8080/api/v10/", "http://127.0.0.1:8080/api/v10"),
+        (" https://proxy.example/api/v10 ", "https://proxy.example/api/v10"),
+    ],
+)
+def test_api_base_setting(value: str, expected: str | None) -> None:
+    assert make_settings(discord_api_base=value).discord_api_base == expected
+
+
+def test_api_base_must_be_an_http_url() -> None:
+    with pytest.raises(ValidationError, match="http:// or https://"):
+        make_settings(discord_api_base="discord.com/api/v10")
 
 
 def test_question_memory_is_a_bounded_lru() -> None:

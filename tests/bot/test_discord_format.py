@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +26,7 @@ from bot.discord_format import (
     one_line,
     parse_question,
     redact,
+    rejection_line,
     render_answer,
     split_message,
 )
@@ -354,6 +356,29 @@ def test_format_report() -> None:
     assert lines[1] == "- skipped `bad0.bin`: binary file"
     assert lines[-1] == "- … and 5 more skipped"
     assert len(lines) == 22
+
+
+DELETED = "Sorry, the message I was answering was deleted before I could reply."
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "text", "expected"),
+    [
+        (400, 200000, "Message was blocked by automatic moderation", "AutoMod blocked"),
+        (400, 200001, "Title was blocked by automatic moderation", "AutoMod blocked"),
+        # a reply to a deleted message, as discord.py flattens Discord's 50035 body
+        (400, 50035, "Invalid Form Body\nIn message_reference: Unknown message", DELETED),
+        (404, 10008, "Unknown Message", DELETED),
+        (403, 50013, "Missing Permissions", "refused my answer (error 50013). Please ask again."),
+        (502, 0, "<html>bad gateway</html>", "refused my answer (error 502)."),
+    ],
+)
+def test_rejection_line_names_the_reason_in_one_fixed_line(
+    status: int, code: int, text: str, expected: str
+) -> None:
+    line = rejection_line(status, code, text)
+    assert expected in line and line.startswith("Sorry")
+    assert "\n" not in line and not has_ping(line) and text not in line
 
 
 def test_one_line() -> None:
