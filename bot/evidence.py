@@ -55,6 +55,10 @@ COMMON_FUZZ = 0.4  # a near-miss counts less for a common word ("stock"~"stick")
 # this share of its score: "Who represented Kenya at the coffee talks?" is not answered by a
 # Kenyan shipping story, however well it matches "Kenya" and "represented".
 NAMES_APART_SHARE = 0.25
+# A name the articles write as the question does is not misspelt there: another story's near
+# spelling is another name unless it is very close ("Comalco" is not "Coleco"; "Zelenskyy" is
+# "Zelensky"). A name no article writes as asked still accepts the usual near miss.
+KNOWN_NAME_MATCH = 0.75
 LOWERCASE_NAME_SHARE = 0.8  # a word written capitalised this often in the passages is a name
 _BULLET = re.compile(r"[-–—•*]\s+")
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*")
@@ -127,6 +131,7 @@ class Evidence:
             self.intent = replace(self.intent, speaker="")
         self.focus = self._focus(split)
         self._context: dict[tuple[int, int], float] = {}
+        self._ruled_out: set[str] = set()  # sentences the gate or a follow-up took out
         self.sentences = _after_headings(self._score(split), self)
         self._names_apart()
 
@@ -246,7 +251,10 @@ class Evidence:
         """Does a story's bag of terms mention this name of the question: as written, misspelt
         ("Zelinski"), as another form of it ("Iranian" for "Iran") or an alias ("U.S." for
         "America")?"""
-        if self.match(name, bag) >= 0.5 or any(_same_root(name, t, 4) for t in bag):
+        if any(_same_root(name, t, 4) for t in bag):
+            return True
+        floor = KNOWN_NAME_MATCH if self.lexicon.df(name) else 0.5
+        if self.match(name, bag) >= floor:
             return True
         return any(all(w in bag for w in alias) for alias in alias_forms(name))
 
@@ -335,6 +343,7 @@ class Evidence:
         """Zero every sentence's score but these: the gate found the answer in their meaning,
         and the other sentences only matched the question's words."""
         keep = set(texts)
+        self._ruled_out |= {s.text for s in self.sentences if s.text not in keep}
         under: set[str] = set()  # a heading that means it (sharing a word): what is under it
         for i, s in enumerate(self.sentences):
             if s.text in keep and s.coverage > 0 and is_heading_or_question(s.text):
@@ -372,6 +381,9 @@ class Evidence:
     def drop(self, texts: Iterable[str]) -> None:
         """Zero the score of these sentences (and any sentence inside one of them)."""
         gone = set(texts)
+        self._ruled_out |= {
+            s.text for s in self.sentences if s.text in gone or any(s.text in g for g in gone)
+        }
         self.sentences = [
             replace(s, score=0.0) if s.text in gone or any(s.text in g for g in gone) else s
             for s in self.sentences
@@ -387,6 +399,20 @@ class Evidence:
                 seen.add(key)
                 out.append(s)
         return out
+
+    def story_sentences(self, articles: Iterable[str]) -> list[Sentence]:
+        """Sentences of these stories that share no word with the question, for reading in
+        their context ("the swing was due primarily to ..."), bar any the gate or a follow-up
+        ruled out and any that reads as an instruction."""
+        wanted = set(articles)
+        return [
+            s
+            for s in self.ranked()
+            if s.coverage == 0
+            and self.passages[s.passage].article_id in wanted
+            and s.text not in self._ruled_out
+            and not looks_like_instruction(s.text)
+        ]
 
     def support(self, text: str, within: Iterable[int] | None = None) -> tuple[Sentence, float]:
         """The sentence (or adjacent pair) of the passages that best supports a claim.

@@ -37,6 +37,7 @@ MIN_LEAD_COVERAGE = 0.2
 # a ceasefire?" (see Evidence.topic_coverage)
 MIN_TOPIC_COVERAGE = 0.5
 CONTEXT_POOL = 20  # sentences looked at for a clear answer that leans on the ones before it
+STORY_POOL = 3  # ... and every sentence of the stories the best few come from
 CONTEXT_SHARE = 0.7  # share of the context's coverage such a sentence is credited with
 CONTEXT_BONUS = 0.2  # weight of the context's coverage in choosing the lead
 LEAD_BONUS = 1.3  # a vague question prefers an article's first sentence
@@ -120,10 +121,13 @@ def _typed(evidence: Evidence, ranked: list[Sentence], candidates: list[Sentence
     add 300 jobs" answers "How many jobs will Sony's factory expansion bring?" because the
     sentences before it name the expansion. So a sentence with a clear answer is read with the
     two before it (Evidence.context_coverage): it may carry the answer on their words, and
-    they count a little towards it leading."""
+    they count a little towards it leading. The best sentences' own stories are read whole:
+    "the swing was due primarily to the decline in sales" shares no word with "Why did Coleco
+    lose money?" but follows the sentence reporting the loss."""
+    stories = {evidence.passages[s.passage].article_id for s in ranked[:STORY_POOL]}
     in_context = [
         s
-        for s in ranked[:CONTEXT_POOL]
+        for s in ranked[:CONTEXT_POOL] + evidence.story_sentences(stories)
         if s not in candidates and s.answer and s.answer[2] >= MIN_LEAD_STRENGTH
     ]
     together = evidence.together

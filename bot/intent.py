@@ -355,7 +355,8 @@ _PLACE = re.compile(
     r"|^([A-Z][A-Z .'-]{2,30}),\s+" + _MONTH + r"\s+\d",
 )
 _CAUSE = re.compile(
-    r"\b(?:because(?: of)?|due to|owing to|as a result of|thanks to|on account of|since|"
+    r"\b(?:because(?: of)?|(?:due|owing) (?:\w+ly |in (?:large |great )?part )?to|"
+    r"as a result of|thanks to|on account of|since|"
     r"caused by|driven by|amid|after|following|so that|in order to|to (?:avoid|prevent|help|"
     r"ensure|protect|offset|boost|reduce|raise|cut|meet|finance|fund|pay)|citing|blamed|"
     r"reflect(?:s|ed|ing)?|the reason|reasons? (?:is|was|being)|on (?:concern|fears|worries|"
@@ -680,14 +681,18 @@ def _acts(after: str, question: str) -> bool:
 
 
 def _cause(intent: Intent, sentence: str, question: str) -> Span | None:
-    m = _CAUSE.search(sentence)
-    if not m:
+    """A cause: "because ...", "due mainly to ...", weaker "largely", "after", "amid". The
+    strongest marker of the sentence wins: "the swing was due primarily to the decline" is
+    read at "due primarily to", not at its "primarily"."""
+    found = list(_CAUSE.finditer(sentence))
+    if not found:
         return None
-    end = _clause_end(sentence, m.end())
-    strong = re.match(
-        r"because|due to|owing to|as a result|caused|the reason|reason", m.group(), re.I
-    )
-    return Span(m.start(), end, 1.0 if strong else 0.7)
+    strong = [m for m in found if _STRONG_CAUSE.match(m.group())]
+    m = (strong or found)[0]
+    return Span(m.start(), _clause_end(sentence, m.end()), 1.0 if strong else 0.7)
+
+
+_STRONG_CAUSE = re.compile(r"because|due|owing|as a result|caused|the reason|reason", re.I)
 
 
 def _said(intent: Intent, sentence: str, question: str) -> Span | None:

@@ -99,6 +99,19 @@ STOCKHOLM, March 3 - The Wallenberg family bought an option on Swedish Match sha
 Industrier, in which the Penser group holds a 72 pct stake, blocking Erik Penser's bid for
 control, a statement from the Wallenberg companies said.
 """,
+    "coleco.txt": """Coleco expects profit this year
+
+WEST HARTFORD, Conn., Feb 26 - Coleco Industries Inc said it expects to return to profit in 1987.
+Coleco reported a net loss of 111.2 mln dlrs for last year against a profit of 64.2 mln dlrs a
+year earlier.
+In a statement, the company said the swing in results was due primarily to the steep decline in
+sales of Cabbage Patch Kids dolls.
+""",
+    "comalco.txt": """Comalco returns to profit
+
+MELBOURNE, March 3 - Comalco Ltd said its return to profit reflected lower costs and better
+aluminium prices.
+""",
 }
 
 
@@ -220,3 +233,13 @@ def test_a_story_that_says_the_detail_was_not_given_is_quoted_in_the_refusal(
 
 def test_a_source_close_to_x_is_not_x(wire: Answerer) -> None:
     assert wire.ask("What did the Kadoorie family say about the takeover talk?").refused
+
+
+def test_a_cause_is_read_after_the_sentence_naming_what_it_explains(wire: Answerer) -> None:
+    """ "the swing in results was due primarily to ..." shares no word with the question; the
+    sentence before it names Coleco's loss. Comalco, a near spelling in another story, is
+    another company, not a misspelt Coleco."""
+    answer = wire.ask("Why did Coleco lose money last year?")
+    assert not answer.refused
+    assert "Cabbage Patch" in answer.citations[0].quote
+    assert {c.file for c in answer.citations} == {"coleco.txt"}
