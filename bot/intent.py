@@ -90,6 +90,24 @@ _ALIAS_GROUPS = (
     "opec,organization of petroleum exporting countries",
     "amex,american express",
     "tv,television",
+    # given names and the nicknames questions use for them: "Bob Dole" is "Robert Dole"
+    "bob,robert",
+    "bill,william",
+    "jim,james",
+    "dick,richard",
+    "mike,michael",
+    "tom,thomas",
+    "ted,edward",
+    "joe,joseph",
+    "ron,ronald",
+    "jerry,gerald",
+    "dave,david",
+    "dan,daniel",
+    "chuck,charles",
+    "tony,anthony",
+    "steve,stephen,steven",
+    "andy,andrew",
+    "larry,lawrence",
 )
 ALIASES = tuple(
     frozenset(tuple(terms(alias)) for alias in group.split(",")) for group in _ALIAS_GROUPS

@@ -217,6 +217,24 @@ def test_a_name_is_found_in_its_other_forms() -> None:
     assert evidence.together == frozenset({"a.txt"})
 
 
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        # a nickname is the given name
+        ("How did Bob Dole react to the report?", "Senate leader Robert Dole said it was bad."),
+        # "OK" is capitalised, yet no name a story must hold
+        (
+            "Did Kaiser Cement shareholders OK the Hanson merger?",
+            "Kaiser Cement shareholders approved the merger with Hanson Trust.",
+        ),
+    ],
+)
+def test_names_as_questions_write_them(question: str, text: str) -> None:
+    passage = Passage("a.txt#h#0", "a.txt", "a.txt", text, 0, len(text), score=1.0)
+    lexicon = LexicalIndex.from_chunks([LexChunk(passage.chunk_id, text, {"article_id": "a.txt"})])
+    assert Evidence(question, [passage], lexicon).together == frozenset({"a.txt"})
+
+
 def test_a_story_that_says_the_detail_was_not_given_is_quoted_in_the_refusal(
     wire: Answerer,
 ) -> None:
