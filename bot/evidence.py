@@ -59,8 +59,8 @@ NAMES_APART_SHARE = 0.25
 # spelling is another name unless it is very close ("Comalco" is not "Coleco"; "Zelenskyy" is
 # "Zelensky"). A name no article writes as asked still accepts the usual near miss.
 KNOWN_NAME_MATCH = 0.75
-LOWERCASE_NAME_SHARE = 0.8
-_CAPITALISED_WORDS = frozenset({"ok", "okay"})  # capitalised, yet no names: "OK the merger"  # a word written capitalised this often in the passages is a name
+LOWERCASE_NAME_SHARE = 0.8  # a word written capitalised this often in the passages is a name
+_CAPITALISED_WORDS = frozenset({"ok", "okay"})  # capitalised, yet no names: "OK the merger"
 _BULLET = re.compile(r"[-–—•*]\s+")
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
