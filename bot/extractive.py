@@ -47,7 +47,7 @@ BROAD_PEER = 0.9  # another article joins a vague answer when it covers the ques
 MUST_CARRY = frozenset({Kind.HOW_MANY, Kind.WHEN, Kind.WHERE, Kind.WHO, Kind.SAID})
 _SPEAKER = re.compile(
     r"(?:according to|said|says|told)\s+((?:[A-Z][\w'’.-]+\s?){1,3})"
-    r"|((?:[A-Z][\w'’.-]+\s){0,2}[A-Z][\w'’.-]+)\s+(?:said|says|told|confirmed|added|warned|"
+    r"|((?:[A-Z][\w'’.-]+\s){0,3}[A-Z][\w'’.-]+)\s+(?:said|says|told|confirmed|added|warned|"
     r"stressed|announced|noted|predicted|insisted)\b"
 )
 PER_SOURCE_COVERAGE = 0.6  # an outlet's line must speak to this share of the best one's topic

@@ -209,7 +209,9 @@ _VERBISH = re.compile(
 # "How much is Qantas paying?", "What does it cost?": the unit is money.
 _MONEY_QUESTION = re.compile(
     r"\bhow much\b.*\b(pay|paid|paying|cost|costs|spend|spent|spending|worth|price[ds]?|charge|"
-    r"offer|offering|bid|raise|raising|sell|sold|buy|bought|earn|earned|lose|lost|invest)\w*\b"
+    r"offer|offering|bid|raise|raising|sell|sold|buy|bought|earn|earned|lose|lost|invest|"
+    r"owe|owed|owing|borrow|lend|lent|hand|handed|write|writing|wrote|debt|money|cash|aid|fund|"
+    r"funding|loans?|revenue|profit|loss|capital|budget|deficit|subsid|compensat|fine)\w*\b"
     r"|\b(cost|costs|price|priced|prices)\b[^?]*\?*\s*$"
     r"|^\W*what\b[^?]*\b(pay|paid|paying|offering|bidding|charging)\b",
     re.I,
@@ -313,9 +315,14 @@ _CURRENCIES = (
     r"roubles?|rubles?|pesos?|lira|lire|rand|won|shekels?|dinars?|riyals?|baht|ringgit|"
     r"rupiah|zloty|cents|cts"
 )
+# "1.03 billion N.Z. Dlrs", "50 mln Canadian dlrs", "200 mln Swiss francs"
+_CURRENCY_PLACE = (
+    r"(?:N\.Z\.|U\.S\.|H\.K\.|HK|Canadian|Australian|Hong Kong|Singapore|New Zealand|Swiss|"
+    r"French|Belgian|Danish|Swedish|Norwegian|Saudi|Taiwan|Mexican|Brazilian)"
+)
 _NUMBER = re.compile(
     rf"{_QUALIFIER}(?:(?:US)?\$|£|€|¥)?\s?(?:\d[\d,]*(?:\.\d+)?|{_NUMBER_WORD}\b)"
-    rf"(?:[\s-](?:hundred|thousand))?{_SCALE}(?:\s*(?:{_CURRENCIES})\b)?",
+    rf"(?:[\s-](?:hundred|thousand))?{_SCALE}(?:\s*(?:{_CURRENCY_PLACE}\s*)?(?:{_CURRENCIES})\b)?",
     re.I,
 )
 _MONTH = (

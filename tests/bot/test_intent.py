@@ -266,3 +266,27 @@ def test_which_minister_wants_the_name_beside_minister() -> None:
     sentence = "Nova said Consumer Affairs Minister Michel Cote approved the Union Faith deal."
     span = find_answer(intent_of(question), sentence, question)
     assert span is not None and "Michel Cote" in sentence[span.start : span.end]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "amount"),
+    [
+        (
+            "How much meat scheme debt is New Zealand writing off?",
+            "New Zealand will write off 1.03 billion N.Z. Dlrs of debt, Douglas said.",
+            "1.03 billion N.Z. Dlrs",
+        ),
+        (
+            "How much did Brazil hand over to the IMF last year?",
+            "Brazil paid the IMF 922 mln dlrs last year, Funaro said.",
+            "922 mln dlrs",
+        ),
+    ],
+)
+def test_how_much_of_a_money_noun_or_verb_wants_an_amount(
+    question: str, sentence: str, amount: str
+) -> None:
+    intent = intent_of(question)
+    span = find_answer(intent, sentence, question)
+    assert span is not None and span.strength == 1.0
+    assert sentence[span.start : span.end] == amount
