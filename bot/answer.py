@@ -175,14 +175,14 @@ def judged_answer(
     floor = similarity_floor(retrieval.embeddings)
     verdict = judge(evidence, retrieval.best_similarity, compare, floor)
     if not verdict.answerable:
-        return _refusal(base, started, verdict.reason), verdict
+        return _refused(base, started, verdict, evidence), verdict
     if verdict.paraphrases:
         evidence.keep_only(verdict.paraphrases)
     if exclude:
         evidence.drop(exclude)
     verdict = weigh_meaning(evidence, verdict, meant if context else compare, floor)
     if not verdict.answerable:
-        return _refusal(base, started, verdict.reason), verdict
+        return _refused(base, started, verdict, evidence), verdict
     withheld = undisclosed(evidence)
     if withheld is not None:
         return _withheld(base, started, withheld, evidence), verdict
@@ -235,6 +235,15 @@ def _extractive(base: Answer, evidence: Evidence, note: str) -> Answer:
 def _composed(base: Answer, claims: list[Claim], evidence: Evidence) -> Answer:
     text, citations = compose(claims, evidence.passages)
     return replace(base, text=text, citations=citations)
+
+
+def _refused(base: Answer, started: float, verdict: Verdict, evidence: Evidence) -> Answer:
+    """A refusal, quoting the story that says the asked detail was not given when one does:
+    "declined to name the other companies" tells more than "none of them says"."""
+    withheld = undisclosed(evidence)
+    if withheld is not None:
+        return _withheld(base, started, withheld, evidence)
+    return _refusal(base, started, verdict.reason)
 
 
 def _refusal(base: Answer, started: float, reason: str) -> Answer:

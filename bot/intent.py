@@ -646,6 +646,8 @@ def _who(intent: Intent, sentence: str, question: str) -> Span | None:
             continue
         if _is_place_name(name) and _LOWER_NEXT.match(sentence, m.start() + len(name) + 1):
             continue  # "U.S. chipmakers", "Chinese spokeswoman": a place as an adjective
+        if _qualifies_as_asked(sentence[m.start() + len(name) :], question):
+            continue  # "Metropolitan police" where the question says "Bangladesh police"
         if role and not _beside_role(sentence, m.start(), m.start() + len(name), role.group(1)):
             best = best or Span(m.start(), m.start() + len(name), 0.6)
             continue
@@ -679,6 +681,24 @@ def _beside_role(sentence: str, start: int, end: int, role: str) -> bool:
     wanted = stem(role.lower())
     near = sentence[max(0, start - ROLE_BEFORE) : end + ROLE_AFTER]
     return wanted in {stem(w) for w in words(near)}
+
+
+_NAMED_NOUN = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*\s+([a-z][\w-]+)")
+
+
+def _qualifies_as_asked(after: str, question: str) -> bool:
+    """The name stands before a noun the question qualifies with a name of its own: in
+    "Who did Bangladesh police arrest?" the "Metropolitan" of "Metropolitan police told ..."
+    says which police, not who was arrested."""
+    m = re.match(r"\s+([a-z][\w-]+)", after)
+    if not m:
+        return False
+    noun = stem(m.group(1))
+    return any(
+        stem(q.group(1)) == noun
+        for q in _NAMED_NOUN.finditer(question)
+        if q.start() > 0 and stem(q.group().split()[0].lower()) not in _NOT_NAMES
+    )
 
 
 def _mostly_asked(name: str, question: str) -> bool:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 
 from bot.evidence import Evidence, Sentence
 from bot.intent import Kind, beside
+from ingest.lexical import terms
 
 SIMILARITY_WEIGHT = 0.8
 THRESHOLD = 0.7
@@ -198,31 +199,55 @@ _WITHHELD = {
     Kind.WHERE: re.compile(r"where|location|place|site", re.I),
     Kind.WHY: re.compile(r"why|reasons?", re.I),
 }
-WITHHELD_AFTER = 30  # characters after "declined to name" where what it withholds is said
+_SUPERSEDED = re.compile(r"\b(?:previously|earlier|at the time|until now|so far)\b", re.I)
+WITHHELD_AFTER = 50  # characters after "declined to name" where what it withholds is said
 UNDISCLOSED_LOOK = 20  # best sentences looked at for one that says the detail was not given
+STORY_LOOK = 3  # ... and the sentences of the stories the best few come from
 
 
 def undisclosed(evidence: Evidence) -> Sentence | None:
     """The sentence saying the asked detail was not given, when it comes before any sentence
-    that gives it ("How much is Global Mining paying?" -> "... for undisclosed terms")."""
+    that gives it ("How much is Global Mining paying?" -> "... for undisclosed terms"). A story
+    that says "No names were given" gives no names either: its other names ("Metropolitan
+    police told ...") are not the ones asked for."""
     about = _WITHHELD.get(evidence.intent.kind)
     if about is None:
         return None
     together = evidence.together
-    for s in evidence.ranked()[:UNDISCLOSED_LOOK]:
-        if together and evidence.passages[s.passage].article_id not in together:
-            continue
-        if evidence.context_coverage(s) < UNDISCLOSED_COVERAGE:
-            continue  # another topic
-        if s.answer and s.answer[2] >= GIVES_IT:
-            return None  # a sentence on the topic that gives it comes first
-        withheld = (
-            about.search(s.text[m.start() : m.end() + WITHHELD_AFTER])
-            for m in _UNDISCLOSED.finditer(s.text)
-        )
-        if any(withheld):
+    ranked = evidence.ranked()
+    stories = {evidence.passages[s.passage].article_id for s in ranked[:STORY_LOOK]}
+    # "No names were given." shares no word with the question: read in the best stories
+    on_topic = [
+        s
+        for s in ranked[:UNDISCLOSED_LOOK] + evidence.story_sentences(stories)
+        if (not together or evidence.passages[s.passage].article_id in together)
+        and evidence.context_coverage(s) >= UNDISCLOSED_COVERAGE
+    ]
+    withheld = [s for s in on_topic if _withholds(s.text, about)]
+    asked = set(evidence.weights)
+    for s in withheld:  # "declined to name the other companies" for "Which companies ...?"
+        if _withholds(s.text, about, asked):
             return s
+    silent = {evidence.passages[s.passage].article_id for s in withheld}
+    for s in on_topic:
+        if s in withheld:
+            return s
+        gives = s.answer is not None and s.answer[2] >= GIVES_IT
+        if gives and evidence.passages[s.passage].article_id not in silent:
+            return None  # a sentence on the topic that gives it comes first
     return None
+
+
+def _withholds(text: str, about: re.Pattern[str], naming: set[str] | None = None) -> bool:
+    """Does the sentence say that the detail `about` describes was not given (of one of the
+    question's own terms `naming`, when given: "declined to name the other companies")?"""
+    if _SUPERSEDED.search(text):
+        return False  # "GM previously said ..., but did not specify a date": given since
+    for m in _UNDISCLOSED.finditer(text):
+        withheld = text[m.start() : m.end() + WITHHELD_AFTER]
+        if about.search(withheld) and (naming is None or naming & set(terms(withheld))):
+            return True
+    return False
 
 
 GIVES_IT = 0.75  # a typed answer this clear means the detail is given

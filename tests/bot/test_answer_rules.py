@@ -112,6 +112,26 @@ sales of Cabbage Patch Kids dolls.
 MELBOURNE, March 3 - Comalco Ltd said its return to profit reflected lower costs and better
 aluminium prices.
 """,
+    "dhaka.txt": """Bangladesh arrests loan defaulters
+
+DHAKA, March 1 - Bangladesh police began a nationwide hunt for bank loan defaulters, arresting
+four industrialists and issuing warrants against 50 others. No names were given.
+Metropolitan police told reporters the four arrested owed 50.7 mln taka to Bangladesh Shilpa
+Bank.
+""",
+    "smelter.txt": """Alcan to shut German smelter
+
+ESCHBORN, March 2 - Alcan Aluminiumwerke said it will close its Ludwigshafen smelter at the end
+of June because of high power costs.
+Alcan decided to shut the smelter after talks with possible partners failed, a spokesman said.
+He declined to name the other companies involved in the talks.
+""",
+    "norwood.txt": """GM sets date to end Norwood production
+
+DETROIT, March 2 - General Motors Corp said it will end production at its Norwood, Ohio, car
+plant on August 26.
+GM previously said it would close the plant, but did not specify a date.
+""",
 }
 
 
@@ -261,3 +281,27 @@ def test_a_cause_is_read_after_the_sentence_naming_what_it_explains(wire: Answer
     assert not answer.refused
     assert "Cabbage Patch" in answer.citations[0].quote
     assert {c.file for c in answer.citations} == {"coleco.txt"}
+
+
+@pytest.mark.parametrize(
+    ("question", "withheld"),
+    [
+        # the names in the story's other sentences are the police's and the bank's
+        ("Who are the industrialists Bangladesh police arrested?", "No names were given."),
+        # said of the very thing asked about, in the story of the talks
+        ("Which companies did Alcan talk to about the smelter?", "declined to name"),
+    ],
+)
+def test_a_story_saying_the_asked_detail_was_not_given_is_the_answer(
+    wire: Answerer, question: str, withheld: str
+) -> None:
+    answer = wire.ask(question)
+    assert answer.refused
+    assert withheld in answer.text
+
+
+def test_a_detail_not_given_before_but_given_now_is_answered(wire: Answerer) -> None:
+    """ "GM previously said ... but did not specify a date" is old news beside "on August 26"."""
+    answer = wire.ask("When will GM stop production at its Norwood plant?")
+    assert not answer.refused
+    assert "August 26" in answer.text
