@@ -18,6 +18,8 @@ from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
 
+from ingest.sentences import is_abbreviation
+
 # --- measuring lines -------------------------------------------------------------------------
 
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
@@ -493,12 +495,13 @@ def _runs_on(line: str, nxt: str) -> bool:
     """`nxt` carries on the unfinished sentence of `line`: it starts with a lower-case word
     (not a link such as "https://..." or "cgtn.com")."""
     first = nxt.split(maxsplit=1)[0] if nxt else ""
-    return (
-        bool(line)
-        and first[:1].islower()
-        and bool(_WORD.fullmatch(first))
-        and not _ends_sentence(line)
-    )
+    return bool(line) and first[:1].islower() and bool(_WORD.fullmatch(first)) and _open_ended(line)
+
+
+def _open_ended(line: str) -> bool:
+    """The line stops mid-sentence: no full stop, or one that closes an abbreviation or an
+    initial ("the largest U.S." / "company ...", "chaired by Richard R." / "Shinn, ...")."""
+    return not _ends_sentence(line) or (line.endswith(".") and is_abbreviation(line, len(line)))
 
 
 def _wrap_width(lines: list[str]) -> int:
@@ -528,11 +531,20 @@ def _continues(line: str, nxt: str, width: int) -> bool:
         return True
     return (
         width > 0
-        and not _ends_sentence(line)
+        and (not _ends_sentence(line) or _initial_runs_on(line, nxt))
         and _indent(nxt) <= _indent(line)
         and width - _WRAP_SLACK < len(line) + 1 + len(nxt.split()[0])
         and len(line) <= width + width // _WRAP_OVERRUN
     )
+
+
+def _initial_runs_on(line: str, nxt: str) -> bool:
+    """ "... chaired by Richard R." / "Shinn, ...": a line ending in an initial or an
+    abbreviation runs on where no paragraph opens: the next line is indented less (a wire
+    opens each paragraph indented, "Brothers Inc." / "    The offer ..." is two), or neither
+    line is indented."""
+    flat = _indent(line) == _indent(nxt) == 0
+    return _open_ended(line.rstrip()) and (_indent(nxt) < _indent(line) or flat)
 
 
 def _paragraphs(lines: list[str]) -> list[list[str]]:

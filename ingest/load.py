@@ -24,7 +24,7 @@ from ingest.sentences import sentences
 SUFFIXES = (".txt", ".md", ".html", ".htm")
 MAX_BYTES = 5 * 1024 * 1024
 # Bump when loading, cleaning or splitting changes what an article's chunks hold.
-PIPELINE = "text-3"
+PIPELINE = "text-4"
 TITLE_CHARS = 100
 
 _MAGIC = {

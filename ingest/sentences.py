@@ -39,7 +39,7 @@ def _word_before(text: str, stop: int) -> str:
     return text[begin:stop]
 
 
-def _is_abbreviation(text: str, end: int) -> bool:
+def is_abbreviation(text: str, end: int) -> bool:
     """True when the period at text[end-1] closes an abbreviation or initials ("J. Smith",
     "L.L. Bowman")."""
     word = _word_before(text, end - 1).lower().rstrip(".")
@@ -53,7 +53,7 @@ def _line_sentences(text: str, start: int, stop: int) -> list[tuple[int, int]]:
     begin = start
     for match in _END.finditer(text, start, stop):
         end = match.end()
-        if text[match.start()] == "." and match.group() == "." and _is_abbreviation(text, end):
+        if text[match.start()] == "." and match.group() == "." and is_abbreviation(text, end):
             continue
         nxt = _NON_SPACE.search(text, end, stop)  # no slice: a copy per end would be quadratic
         if nxt and nxt.group().islower():

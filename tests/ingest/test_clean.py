@@ -344,6 +344,23 @@ def test_wrapped_notice_is_judged_as_one_line() -> None:
     assert lines_of(cleaned) == WIRE_PARAGRAPHS
 
 
+def test_a_wrapped_line_ending_in_an_initial_or_abbreviation_runs_on() -> None:
+    """ "Richard R." and "the largest U.S." end a line, not a sentence: cut there, the answer
+    to "Who chairs the study?" was "Richard R"."""
+    wire = [
+        "NEW YORK, March 2 - The exchange said its study will be",
+        "chaired by its executive vice chairman, Richard R.",
+        "Shinn, and will report in the autumn, a spokesman said.",
+        "    ChemLawn, with two mln customers, is the largest U.S.",
+        "company in lawn care, the company said.",
+        "    The shares were placed by Shearson Lehman Brothers Inc.",
+        "    The offer expires on March 20.",
+    ]
+    paragraphs = [" ".join(line.strip() for line in wire[a:b]) for a, b in ((0, 3), (3, 5))]
+    tail = [line.strip() for line in wire[5:]]  # a deeper indent opens a new paragraph
+    assert lines_of(clean_text("\n".join([*wire, SIGN_OFF]))) == [*paragraphs, *tail]
+
+
 EARNINGS = [
     "HARTFORD, Conn., March 4 - Shr 41 cts vs 33 cts",
     "    Net 2,150,000 vs 1,730,000",
