@@ -401,6 +401,32 @@ class Evidence:
                 out.append(s)
         return out
 
+    def led_by_another(self, s: Sentence) -> bool:
+        """The sentence opens on a name the question does not ask about and misses one it does:
+        "Ford's European operations in Britain ..." is Ford's, not an answer to "Where will
+        Chrysler sell cars?", however well its story covers Chrysler."""
+        asked = [n for n in self.names if len(n) > 1]
+        if not asked or self.intent.kind is Kind.WHO:
+            return False  # a who-question's answer is a name it does not hold
+        body = s.text[m.end() :] if (m := _DATELINE_START.match(s.text)) else s.text
+        first = _FIRST_NAME.match(body)
+        if not first:
+            return False
+        word = first.group(1).lower()
+        if stem(word) in self.names or word in STOPWORDS or word in self._lower_in_passages:
+            return False
+        return not all(self.mentions(n, s.terms) for n in asked)
+
+    @cached_property
+    def _lower_in_passages(self) -> frozenset[str]:
+        """Words the passages write in lower case somewhere: no names ("Prior", "Analysts")."""
+        return frozenset(
+            m.group()
+            for p in self.passages
+            for m in _WORD_IN_TEXT.finditer(p.text)
+            if m.group()[0].islower()
+        )
+
     def story_sentences(self, articles: Iterable[str]) -> list[Sentence]:
         """Sentences of these stories that share no word with the question, for reading in
         their context ("the swing was due primarily to ..."), bar any the gate or a follow-up
@@ -617,6 +643,8 @@ def _lowercase_names(question: str, passages: Sequence[Passage]) -> dict[str, st
 
 
 _WORD_IN_TEXT = re.compile(r"[^\W\d_]+")
+_DATELINE_START = re.compile(r"^[A-Z][A-Za-z .,'-]{1,40}?,\s+\w{3,9}\.?\s+\d{1,2}\s+-\s+")
+_FIRST_NAME = re.compile(r"([A-Z][a-z][\w-]*)(?:'s|’s)?\b")
 _SENTENCE_START = re.compile(r"[.!?\"“:]\s*$")
 
 

@@ -29,6 +29,7 @@ CANDIDATE_RATIO = 0.35  # sentences weighed for the answer span and for disagree
 CANDIDATES = 8
 NEAR_DUPLICATE = 0.6  # term Jaccard above which two sentences say the same thing
 MIN_LEAD_STRENGTH = 0.9  # a weaker span (a number without the asked unit) is not lifted
+PLACE_STRENGTH = 0.8  # what a place near the question's words reads (see intent._place)
 # The sentence that carries the answer must speak to the question: a date in a sentence about
 # something else answers nothing (calibrated on the tune questions: 0.2 refuses 12 of 21
 # unanswerable typed questions and 5 of 69 answerable ones).
@@ -37,6 +38,7 @@ MIN_LEAD_COVERAGE = 0.2
 # a ceasefire?" (see Evidence.topic_coverage)
 MIN_TOPIC_COVERAGE = 0.5
 CONTEXT_POOL = 20  # sentences looked at for a clear answer that leans on the ones before it
+ANOTHER_ACTOR = 0.5  # a lead opening on someone the question does not name (Ford for Chrysler)
 STORY_POOL = 3  # ... and every sentence of the stories the best few come from
 CONTEXT_SHARE = 0.7  # share of the context's coverage such a sentence is credited with
 CONTEXT_BONUS = 0.2  # weight of the context's coverage in choosing the lead
@@ -128,7 +130,7 @@ def _typed(evidence: Evidence, ranked: list[Sentence], candidates: list[Sentence
     in_context = [
         s
         for s in ranked[:CONTEXT_POOL] + evidence.story_sentences(stories)
-        if s not in candidates and s.answer and s.answer[2] >= MIN_LEAD_STRENGTH
+        if s not in candidates and s.answer and s.answer[2] >= _clear(evidence)
     ]
     together = evidence.together
     carrying = [
@@ -152,6 +154,7 @@ def _typed(evidence: Evidence, ranked: list[Sentence], candidates: list[Sentence
         key=lambda s: (
             (s.score + CONTEXT_BONUS * evidence.context_coverage(s))
             * (s.answer[2] if s.answer else 0.0)
+            * (ANOTHER_ACTOR if evidence.led_by_another(s) else 1.0)
         ),
     )
     claims = [_lead(evidence, lead)]
@@ -166,6 +169,12 @@ def _typed(evidence: Evidence, ranked: list[Sentence], candidates: list[Sentence
     ]
     claims += [_claim(s) for s in _supporting(evidence, rest, [lead], lead.score)]
     return claims
+
+
+def _clear(evidence: Evidence) -> float:
+    """How strong a span must be to lead from outside the best candidates: a place is never
+    certain without a gazetteer ("in West Germany, Austria and Switzerland" reads 0.8)."""
+    return PLACE_STRENGTH if evidence.intent.kind is Kind.WHERE else MIN_LEAD_STRENGTH
 
 
 def _asks_outcome(evidence: Evidence) -> bool:

@@ -591,15 +591,39 @@ def _place(intent: Intent, sentence: str, question: str) -> Span | None:
         # "at a location to be determined" answers where something will be, not where it was
         ahead = not _PAST_QUESTION.search(question)
         return Span(undecided.start(), undecided.end(), 1.0 if ahead else 0.4)
+    best: Span | None = None
     for m in _PLACE.finditer(sentence):
         name = next(g for g in m.groups() if g)
         first = stem(name.split()[0].lower().strip(".,"))
         if first in _NOT_NAMES or re.fullmatch(_MONTH, name.split()[0]):
             continue
-        if _in_question(name, question):
-            continue
-        return Span(m.start(), m.end(), 0.8 * _nearness(sentence, m.start(), m.end(), question))
-    return None
+        if _in_question(name, question) or _COMPANY.search(name):
+            continue  # "sold its operations to Peugeot SA": a company, not a place
+        # a dateline says where the story was filed: the event may be elsewhere ("GENEVA -
+        # Chrysler will sell cars in Europe")
+        filed = DATELINE_PLACE if m.group(3) else 1.0
+        end = _list_end(sentence, m.end())
+        if sentence[end - 1] == "." and sentence[end - 2 : end - 1].islower():
+            end -= 1  # "in Switzerland." ends the sentence; "in the U.S." keeps its dot
+        strength = 0.8 * filed * _nearness(sentence, m.start(), end, question)
+        if best is None or strength > best.strength:
+            best = Span(m.start(), end, strength)
+    return best
+
+
+DATELINE_PLACE = 0.6
+_ONE_PLACE = r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}"
+_PLACE_LIST = re.compile(rf"(?:,\s+{_ONE_PLACE})*,?\s+and\s+{_ONE_PLACE}")
+_COMPANY = re.compile(
+    r"\b(?:Inc|Corp|Corporation|Co|Ltd|Limited|SA|AG|PLC|Plc|NV|BV|GmbH|SpA|AB|Group|Bank|Holdings)\b"
+)
+
+
+def _list_end(sentence: str, end: int) -> int:
+    """The end of a list of places begun at `end`: "in West Germany, Austria and Switzerland"
+    is one answer ("in Paris, Smith said" is not a list)."""
+    m = _PLACE_LIST.match(sentence, end)
+    return m.end() if m else end
 
 
 def _nearness(sentence: str, start: int, end: int, question: str) -> float:

@@ -135,15 +135,20 @@ GM previously said it would close the plant, but did not specify a date.
 }
 
 
+def _answerer_over(
+    stories: dict[str, str], tmp: pytest.TempPathFactory, embeddings: MiniLMEmbeddings
+) -> Answerer:
+    """The stories synced into a real embedded store with the real model."""
+    folder: Path = tmp.mktemp("stories")
+    for name, text in stories.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    index = seeds_into(open_client(tmp.mktemp("store")), embeddings, folder)
+    return Answerer(Retriever(index, tmp.mktemp("lexical")), ExtractiveGenerator())
+
+
 @pytest.fixture(scope="module")
 def wire(tmp_path_factory: pytest.TempPathFactory, embeddings: MiniLMEmbeddings) -> Answerer:
-    """The stories above, synced into a real embedded store with the real model."""
-    folder: Path = tmp_path_factory.mktemp("wire")
-    for name, text in STORIES.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    index = seeds_into(open_client(tmp_path_factory.mktemp("wire-store")), embeddings, folder)
-    retriever = Retriever(index, tmp_path_factory.mktemp("wire-lexical"))
-    return Answerer(retriever, ExtractiveGenerator())
+    return _answerer_over(STORIES, tmp_path_factory, embeddings)
 
 
 def test_names_that_meet_only_in_different_stories_are_refused(wire: Answerer) -> None:
@@ -305,3 +310,29 @@ def test_a_detail_not_given_before_but_given_now_is_answered(wire: Answerer) -> 
     answer = wire.ask("When will GM stop production at its Norwood plant?")
     assert not answer.refused
     assert "August 26" in answer.text
+
+
+FORD = {
+    "ford.txt": """Ford leads U.S. car makers in Europe
+
+GENEVA, March 4 - Ford's European operations in Britain and West Germany made and sold about
+1.5 million cars in Europe last year, the largest share of any U.S. maker.
+Chrysler, which left Europe in 1978, is watching Ford's success closely, analysts said.
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def europe(tmp_path_factory: pytest.TempPathFactory, embeddings: MiniLMEmbeddings) -> Answerer:
+    """Chrysler's return to Europe beside Ford's European plants."""
+    stories = {"chrysler.txt": STORIES["chrysler.txt"], **FORD}
+    return _answerer_over(stories, tmp_path_factory, embeddings)
+
+
+def test_where_is_answered_by_the_asked_actors_places_not_a_dateline(europe: Answerer) -> None:
+    """The dateline (GENEVA) is where the story was filed, and Ford's plants are Ford's: the
+    answer lists the places Chrysler's cars will be sold, all three."""
+    answer = europe.ask("Where will Chrysler start selling cars in Europe?")
+    assert not answer.refused
+    assert "West Germany, Austria and Switzerland" in answer.text.split("[1]")[0]
+    assert {c.file for c in answer.citations} == {"chrysler.txt"}

@@ -290,3 +290,25 @@ def test_how_much_of_a_money_noun_or_verb_wants_an_amount(
     span = find_answer(intent, sentence, question)
     assert span is not None and span.strength == 1.0
     assert sentence[span.start : span.end] == amount
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place"),
+    [
+        (
+            "The first cars will be sold in West Germany, Austria and Switzerland.",
+            "West Germany, Austria and Switzerland",
+        ),
+        ("Talks were held in Paris, Smith said.", "Paris"),
+        # a company after "to" is no place; the dateline is only where the story was filed
+        (
+            "GENEVA, March 2 - Chrysler sold its unit to Peugeot SA.",
+            "GENEVA, March 2",
+        ),
+    ],
+)
+def test_a_place_is_a_list_of_places_and_no_company(sentence: str, place: str) -> None:
+    question = "Where will the cars be sold?"
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None
+    assert sentence[span.start : span.end].removeprefix("in ").removeprefix("held in ") == place
