@@ -909,6 +909,7 @@ def _stance(intent: Intent, sentence: str, question: str) -> Span | None:
 
 HEDGED_STANCE = 0.75
 _DECISION = re.compile(
+    r"(?:(?:has|have|had) (?:already )?)?(?:agreed|approved|accepted|rejected|refused|declined)|"
     r"agreed|agrees|rejected|rejects|declined|declines|refused|refuses|denied|denies|"
     r"confirmed|confirms|ruled out|rules out|approved|approves|accepted|accepts|failed|"
     r"ready|willing|unwilling|off the table|no longer|never",

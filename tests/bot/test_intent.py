@@ -312,3 +312,12 @@ def test_a_place_is_a_list_of_places_and_no_company(sentence: str, place: str) -
     span = find_answer(intent_of(question), sentence, question)
     assert span is not None
     assert sentence[span.start : span.end].removeprefix("in ").removeprefix("held in ") == place
+
+
+def test_a_decision_in_the_past_perfect_is_said_outright() -> None:
+    """ "had agreed" decides as plainly as "agreed"."""
+    question = "Did the board agree to the sale?"
+    sentence = "The chairman said the board had agreed to the sale last week."
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and span.strength == 1.0
+    assert sentence[span.start : span.end] == "had agreed"
