@@ -567,8 +567,23 @@ def _split(passage: int, text: str) -> list[Sentence]:
         if bullet:
             start = bullet.end()
         piece = text[start:end]
-        out.append(Sentence(passage, start, end, piece, frozenset(terms(piece))))
+        out.append(Sentence(passage, start, end, piece, frozenset(terms(piece)) | initials(piece)))
     return out
+
+
+_CAPITALISED_RUN = re.compile(r"[A-Z][a-z]+(?:(?:\s+(?:and|of|for|&))?\s+[A-Z][a-z]+)+")
+_LINKS = frozenset({"and", "of", "for", "&"})
+
+
+def initials(text: str) -> frozenset[str]:
+    """What runs of capitalised words abbreviate to, as terms: "Trans World Airlines" holds
+    "twa", "Food and Agriculture Organization" "fao", so a question asking about TWA or the
+    FAO finds the sentence that writes the name out."""
+    found = set()
+    for m in _CAPITALISED_RUN.finditer(text):
+        letters = "".join(w[0] for w in m.group().split() if w not in _LINKS and w != "The")
+        found.update(stem(letters[:n].lower()) for n in range(3, len(letters) + 1))
+    return frozenset(found)
 
 
 def _quality(text: str) -> float:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.answer import Answerer
-from bot.evidence import Evidence
+from bot.evidence import Evidence, initials
 from bot.extractive import ExtractiveGenerator, compared_sides
 from bot.models import Passage
 from bot.retrieve import Retriever
@@ -336,3 +336,10 @@ def test_where_is_answered_by_the_asked_actors_places_not_a_dateline(europe: Ans
     assert not answer.refused
     assert "West Germany, Austria and Switzerland" in answer.text.split("[1]")[0]
     assert {c.file for c in answer.citations} == {"chrysler.txt"}
+
+
+def test_a_name_written_out_holds_its_initials() -> None:
+    """A question about TWA or the FAO finds the sentence that writes the name out."""
+    text = "USAir rejected Trans World Airlines Inc's offer at a Food and Agriculture Organization."
+    assert {"twa", "fao"} <= initials(text)
+    assert "twa" not in initials("USAir rejected the offer from Trans-Pacific.")
