@@ -579,7 +579,7 @@ def initials(text: str) -> frozenset[str]:
     """What runs of capitalised words abbreviate to, as terms: "Trans World Airlines" holds
     "twa", "Food and Agriculture Organization" "fao", so a question asking about TWA or the
     FAO finds the sentence that writes the name out."""
-    found = set()
+    found: set[str] = set()
     for m in _CAPITALISED_RUN.finditer(text):
         letters = "".join(w[0] for w in m.group().split() if w not in _LINKS and w != "The")
         found.update(stem(letters[:n].lower()) for n in range(3, len(letters) + 1))
