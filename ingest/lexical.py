@@ -6,10 +6,17 @@ sync that changed something; a reader loads `gen-<n>` once and rebuilds only whe
 moved on or the files fail their checksums. Writes go to a temporary folder renamed into place,
 so a reader never sees half a cache, and two processes building at once cannot corrupt it.
 
-Why two indexes: words (folded, stemmed) score the chunks, and a second BM25 over character
-n-grams of the vocabulary finds near-miss spellings ("Zelenski" -> "zelinski", "zelenski",
-"zellinski"), which the query is expanded with. Garbled names in machine-translated articles
-(seeds/001: "Zelinski", "Kiir Starmer", "Fredchic Mirz") and typos in questions both need it.
+Why a light hand-written stemmer rather than Snowball (PyStemmer, which bm25s takes as
+`stemmer=`): measured on the eval sets, Snowball answered no more questions and lost a refusal
+the README promises ("Who represented Kenya at the London coffee quota talks?": it reads
+"represented" as "repres", as common as "representative", so the question's missing word
+weighs less); see benchmarks/LEXICAL.md.
+
+Why near misses from the vocabulary (rapidfuzz): words (folded, stemmed) score the chunks, and
+a query term is expanded with indexed spellings close to it ("Zelenski" -> "zelinski",
+"zellinski"). Garbled names in machine-translated articles (seeds/001: "Zelinski", "Kiir
+Starmer", "Fredchic Mirz") and typos in questions both need it. rapidfuzz scans the terms that
+share the first letter in C, exactly, so no second index of character n-grams is kept.
 
 Why one tokeniser for text and questions: a question matches an article only if both become the
 same terms, so amounts ("$90bn", "US$90 billion", "90 bln dlrs" -> usd 90 billion), percentages
@@ -33,12 +40,13 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Indel, Levenshtein
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -46,13 +54,15 @@ if TYPE_CHECKING:
     from ingest.store import Index
 
 log = logging.getLogger(__name__)
-FORMAT = 5  # bump when the cache layout or tokenisation changes: old caches are rebuilt
+FORMAT = 6  # bump when the cache layout or tokenisation changes: old caches are rebuilt
 STATE_FILE = "state.json"
 CHUNKS_FILE = "chunks.jsonl"
-FUZZY_MIN_RATIO = 0.7  # difflib ratio; "kiir"/"keir" and "mirz"/"merz" are 0.75
+FUZZY_MIN_RATIO = 0.7  # Indel ratio (as difflib's); "kiir"/"keir" and "mirz"/"merz" are 0.75
+TYPO_RATIO = 0.85  # one letter dropped, doubled or changed in a word of four letters or more
 FUZZY_MIN_LEN = 4
 SOUNDALIKE_MIN_LEN = 5  # "witkev"/"witkoff" (0.62) passes as a sound-alike; "merz"/"merci" not
 FUZZY_CANDIDATES = 40
+CANDIDATE_MIN_RATIO = 0.55  # below the threshold, so sound-alikes reach `similarity`
 FUZZY_MAX_VARIANTS = 4
 ARTICLE_BAGS = 2000  # articles whose terms are kept in memory (about 10 MB)
 
@@ -200,11 +210,26 @@ def _number(digits: str) -> str:
     return digits.rstrip("0").rstrip(".") if "." in digits else digits
 
 
+# British spellings read as American ones, so "defence" finds "defense": word beginnings
+# (inflections follow: "neighbouring", "centres") and the -ise/-yse verbs ("organised").
+_BRITISH = dict(
+    pair.split(":")[::-1]
+    for pair in """defense:defence offense:offence license:licence pretense:pretence
+    labor:labour favor:favour honor:honour neighbor:neighbour color:colour behavior:behaviour
+    rumor:rumour harbor:harbour armor:armour vigor:vigour endeavor:endeavour humor:humour
+    center:centre theater:theatre fiber:fibre program:programme skeptic:sceptic
+    maneuver:manoeuvre aluminum:aluminium gray:grey""".split()
+)
+_BRITISH_START = re.compile("^(" + "|".join(sorted(_BRITISH, key=len, reverse=True)) + ")")
+_BRITISH_ISE = re.compile(r"^(\w{3,}[iy])s(e|es|ed|er|ers|ing|ation|ations)$")
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A light English suffix stripper: plural, -ed, -ing, -ly, -al, final y/e; common
-    irregular past forms first ("met" -> "meet", "fled" -> "flee"), and the words of a synonym
-    group to their group's term ("died" -> "kill").
+    irregular past forms first ("met" -> "meet", "fled" -> "flee"), British spellings as
+    American ones ("defence" -> "defens"), and the words of a synonym group to their group's
+    term ("died" -> "kill").
 
     Deliberately crude (no dependency, microseconds per word); near misses it leaves, such as
     "injured"/"injuri", are caught by the fuzzy expansion.
@@ -217,6 +242,8 @@ def _strip_suffixes(word: str) -> str:
     w = _IRREGULAR.get(word, word)
     if len(w) <= 3 or not w.isalpha():
         return w
+    w = _BRITISH_START.sub(lambda m: _BRITISH[m.group(1)], w)
+    w = _BRITISH_ISE.sub(r"\1z\2", w)
     for suffix, repl in (("sses", "ss"), ("ies", "y"), ("ied", "y")):
         if w.endswith(suffix):
             w = w[: -len(suffix)] + repl
@@ -295,23 +322,30 @@ def _beside(found: list[Token], i: int, j: int, folded: str) -> bool:
 
 
 def similarity(a: str, b: str) -> float:
-    """Spelling similarity of two terms, 0 when they cannot be variants of one another.
+    """Spelling similarity of two terms (rapidfuzz's Indel ratio, as difflib's), 0 when they
+    cannot be variants of one another.
 
     People rarely get the first letter of a name wrong, and the gate keeps short common words
-    from matching everything ("pope" never matches "hope"). Two shapes of high ratio are other
-    words, not misspellings: a block of letters inside one word ("austria"/"australia") and a
-    short word's last letter ("iran"/"iraq"). A name heard rather than read may score low yet
-    sound the same ("witkev"/"witkoff", 0.62): it passes at the threshold when the first three
-    letters agree, the lengths are close and the consonants sound alike.
+    from matching everything ("pope" never matches "hope"). Some shapes of high ratio are other
+    words, not misspellings: a block of letters inside one word ("austria"/"australia"), a
+    short word's last letter ("iran"/"iraq"), and, past a one-letter typo, a different number
+    of syllables ("polaroid"/"pollard": a name heard and written again keeps its beats). A name
+    heard rather than read may score low yet sound the same ("witkev"/"witkoff", 0.62): it
+    passes at the threshold when the first three letters agree, the lengths are close and the
+    consonants sound alike.
     """
     if a == b:
         return 1.0
     if a[:1] != b[:1] or min(len(a), len(b)) < FUZZY_MIN_LEN or abs(len(a) - len(b)) > 3:
         return 0.0
-    matcher = SequenceMatcher(None, a, b)
-    if _other_word(a, b, [op for op in matcher.get_opcodes() if op[0] != "equal"]):
+    edits = [
+        (op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end)
+        for op in Levenshtein.opcodes(a, b)
+        if op.tag != "equal"
+    ]
+    ratio = float(Indel.normalized_similarity(a, b))
+    if _other_word(a, b, edits) or _other_beats(a, b, edits, ratio):
         return 0.0
-    ratio = matcher.ratio()
     if ratio < FUZZY_MIN_RATIO and _sounds_alike(a, b):
         return FUZZY_MIN_RATIO
     return ratio
@@ -328,6 +362,23 @@ def _other_word(a: str, b: str, edits: list[tuple[str, int, int, int, int]]) -> 
     return tag == "replace" and max(len(a), len(b)) <= 4 and i1 == len(a) - 1 == j1
 
 
+def _other_beats(a: str, b: str, edits: list[tuple[str, int, int, int, int]], ratio: float) -> bool:
+    """More than a one-letter typo inside the word, and a different number of syllables
+    ("polaroid"/"pollard"). An ending added is not counted ("steve"/"steven", "stubbs")."""
+    if ratio >= TYPO_RATIO or _beats(a) == _beats(b):
+        return False
+    suffix = len(edits) == 1 and edits[0][0] in ("insert", "delete")
+    return not (suffix and edits[0][2] == len(a) and edits[0][4] == len(b))
+
+
+_VOWELS = re.compile(r"[aeiouy]+")
+
+
+def _beats(term: str) -> int:
+    """Syllables, roughly: runs of vowels ("pollard" 2, "polaroid" 3, "volodymyr" 4)."""
+    return len(_VOWELS.findall(term))
+
+
 # Consonants grouped by how they sound (Soundex's classes); vowels, h, w and y carry no code.
 _SOUND = str.maketrans("bfpvcgjkqsxzdtlmnr", "111122222222334556", "aeiouyhw")
 
@@ -342,12 +393,6 @@ def _sounds_alike(a: str, b: str) -> bool:
 def _sound_key(term: str) -> str:
     codes = term[1:].translate(_SOUND)
     return term[0] + "".join(c for i, c in enumerate(codes) if i == 0 or c != codes[i - 1])
-
-
-def char_grams(term: str) -> list[str]:
-    """Character 2- and 3-grams with boundary marks: the fuzzy index's tokens."""
-    padded = f"#{term}#"
-    return [padded[i : i + n] for n in (2, 3) for i in range(len(padded) - n + 1)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,14 +424,13 @@ def _bm25(corpus: list[list[str]]) -> Any:
 
 
 class LexicalIndex:
-    """BM25 over one generation of an `Index`'s chunks, plus the fuzzy vocabulary index."""
+    """BM25 over one generation of an `Index`'s chunks, and its vocabulary for near misses."""
 
     def __init__(
         self,
         generation: int,
         chunks: list[LexChunk],
         words_bm25: Any,
-        grams_bm25: Any,
         vocab: list[str],
         index_name: str = "",
     ) -> None:
@@ -395,8 +439,11 @@ class LexicalIndex:
         self.chunks = chunks
         self.positions = {c.chunk_id: i for i, c in enumerate(chunks)}
         self._words = words_bm25
-        self._grams = grams_bm25
         self._vocab = vocab
+        self._by_letter: dict[str, list[str]] = {}
+        for term in vocab:  # near misses share the first letter (see `similarity`)
+            if len(term) >= FUZZY_MIN_LEN and term.isalpha():
+                self._by_letter.setdefault(term[0], []).append(term)
         self._ids: dict[str, int] = dict(words_bm25.vocab_dict) if words_bm25 else {}
         indptr = words_bm25.scores["indptr"] if words_bm25 else np.zeros(1)
         self._df = np.diff(np.asarray(indptr))
@@ -421,12 +468,11 @@ class LexicalIndex:
     ) -> LexicalIndex:
         chunks = sorted(chunks, key=lambda c: c.chunk_id)
         if not chunks:
-            return cls(generation, [], None, None, [], index_name)
+            return cls(generation, [], None, [], index_name)
         corpus = [terms(_indexed_text(c)) or [""] for c in chunks]
         words_bm25 = _bm25(corpus)
         vocab = sorted(t for t in words_bm25.vocab_dict if t)
-        grams_bm25 = _bm25([char_grams(t) for t in vocab]) if vocab else None
-        return cls(generation, chunks, words_bm25, grams_bm25, vocab, index_name)
+        return cls(generation, chunks, words_bm25, vocab, index_name)
 
     # -- persistence -----------------------------------------------------------------------
 
@@ -439,8 +485,6 @@ class LexicalIndex:
         (folder / "vocab.json").write_text(json.dumps(self._vocab), encoding="utf-8")
         if self._words is not None:
             self._words.save(str(folder / "words"), show_progress=False)
-        if self._grams is not None:
-            self._grams.save(str(folder / "grams"), show_progress=False)
         files = sorted(p for p in folder.rglob("*") if p.is_file())
         state = {
             "format": FORMAT,
@@ -472,12 +516,9 @@ class LexicalIndex:
             chunks = [_lex_chunk(line) for line in _lines(folder / CHUNKS_FILE)]
             vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
             words_bm25 = _load_bm25(folder / "words") if chunks else None
-            grams_bm25 = _load_bm25(folder / "grams") if vocab else None
             if len(chunks) != state["chunks"]:
                 raise CacheCorrupt("chunk count does not match the state file")
-            return cls(
-                int(state["generation"]), chunks, words_bm25, grams_bm25, vocab, state["index"]
-            )
+            return cls(int(state["generation"]), chunks, words_bm25, vocab, state["index"])
         except CacheCorrupt:
             raise
         except Exception as exc:  # unreadable JSON, truncated arrays, missing keys
@@ -532,24 +573,29 @@ class LexicalIndex:
         if cached is not None:
             return cached
         variants: dict[str, float] = {term: 1.0} if term in self._ids else {}
-        if self._grams is not None and len(term) >= FUZZY_MIN_LEN and term.isalpha():
-            grams = [g for g in char_grams(term) if g in self._grams.vocab_dict]
-            if grams:
-                scores = self._grams.get_scores(grams)
-                top = np.argsort(-scores)[:FUZZY_CANDIDATES]
-                found = []
-                for pos in top:
-                    if scores[pos] <= 0:
-                        break
-                    other = self._vocab[int(pos)]
-                    ratio = similarity(term, other)
-                    if other != term and ratio >= FUZZY_MIN_RATIO:
-                        found.append((ratio, other))
-                for ratio, other in sorted(found, reverse=True)[:FUZZY_MAX_VARIANTS]:
-                    variants[other] = ratio * ratio
+        found = [
+            (ratio, other)
+            for other in self._near(term)
+            if (ratio := similarity(term, other)) >= FUZZY_MIN_RATIO
+        ]
+        for ratio, other in sorted(found, reverse=True)[:FUZZY_MAX_VARIANTS]:
+            variants[other] = ratio * ratio
         with self._lock:
             self._expansions[term] = variants
         return variants
+
+    def _near(self, term: str) -> list[str]:
+        """Indexed terms of the same first letter spelt close to `term`, best first."""
+        if len(term) < FUZZY_MIN_LEN or not term.isalpha():
+            return []
+        found = process.extract(
+            term,
+            self._by_letter.get(term[0], []),
+            scorer=Indel.normalized_similarity,
+            score_cutoff=CANDIDATE_MIN_RATIO,
+            limit=FUZZY_CANDIDATES,
+        )
+        return [other for other, _, _ in found if other != term]
 
     def article_terms(self, article_id: str) -> frozenset[str]:
         """Every term of one article (all its chunks, title included), however few of its
