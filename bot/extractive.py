@@ -44,6 +44,7 @@ CONTEXT_SHARE = 0.7  # share of the context's coverage such a sentence is credit
 CONTEXT_BONUS = 0.2  # weight of the context's coverage in choosing the lead
 LEAD_BONUS = 1.3  # a vague question prefers an article's first sentence
 BROAD_MIN = 0.4  # a vague question's sentences score at least this share of the best
+SUMMARY_MORE = 2  # sentences of the one story that covers a vague question, after its best
 BROAD_PEER = 0.9  # another article joins a vague answer when it covers the question as fully
 # Kinds refused when no candidate sentence carries their answer type at all.
 MUST_CARRY = frozenset({Kind.HOW_MANY, Kind.WHEN, Kind.WHERE, Kind.WHO, Kind.SAID})
@@ -269,7 +270,8 @@ def _broad(evidence: Evidence, ranked: list[Sentence]) -> list[Claim]:
     """A vague question ("what's going on with Amex?") gets the story: the best sentence (a
     lead preferred) of the article that covers it best, the best sentence of every other
     article that covers it as fully (five stories on Monday's meeting), and when no other does,
-    a second sentence of the first: never a line of a story that only shares a word with it."""
+    up to two more sentences of the first: never a line of a story that only shares a word
+    with it."""
     best = ranked[0].score
     usable = [
         s for s in ranked if s.score >= BROAD_MIN * best and not is_heading_or_question(s.text)
@@ -302,7 +304,7 @@ def _broad(evidence: Evidence, ranked: list[Sentence]) -> list[Claim]:
             and _jaccard(s, picks[0]) < NEAR_DUPLICATE
             and s.text not in picks[0].text
         ]
-        picks += more[:1]
+        picks += more[:SUMMARY_MORE]
     return [_claim(s) for s in picks[:MAX_SENTENCES]]
 
 
