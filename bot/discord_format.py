@@ -207,7 +207,7 @@ def compose_answer(answer: Answer) -> tuple[str, list[tuple[int, int]]]:
     if answer.note:
         text += f"\n\n*{_escape(neutralise_mentions(_shorten(answer.note, 300)))}*"
     spans: list[tuple[int, int]] = []
-    if answer.citations and not answer.refused:
+    if answer.citations:  # a refusal may quote the story that says the detail was not given
         text += "\n\n**Sources**"
         for citation in answer.citations:
             entry = format_citation(citation)
@@ -220,7 +220,8 @@ def compose_answer(answer: Answer) -> tuple[str, list[tuple[int, int]]]:
 def render_answer(answer: Answer, limit: int = MESSAGE_LIMIT) -> list[str]:
     """The messages to send for an answer: text with [n] markers, then its numbered sources.
 
-    A refusal is its text alone, plainly; it cites nothing. The first message starts with the
+    A refusal is its text alone, plainly, with the source it quotes when it says the articles
+    withheld the detail ("No names were given." [1]). The first message starts with the
     question so that a reply to it can be read back as a follow-up even after a restart.
     """
     text, spans = compose_answer(answer)

@@ -289,12 +289,23 @@ def test_refusal_is_plain_and_cites_nothing() -> None:
     answer = Answer(
         question="What did the Pope say?",
         text="The articles do not say what the Pope said.",
-        citations=[citation(1)],
         refused=True,
     )
     assert render_answer(answer) == [
         "> **Q:** What did the Pope say?\nThe articles do not say what the Pope said."
     ]
+
+
+def test_refusal_quoting_a_story_shows_that_source() -> None:
+    """ "they say it was not given: 'No names were given.' [1]" must be checkable too."""
+    answer = Answer(
+        question="Who was arrested?",
+        text="I can't answer that: they say it was not given: “No names were given.” [1]",
+        citations=[citation(1)],
+        refused=True,
+    )
+    (message,) = render_answer(answer)
+    assert "\n\n**Sources**\n" + format_citation(citation(1)) in message
 
 
 def test_note_is_shown() -> None:
