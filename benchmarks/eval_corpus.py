@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.evaluate import EvalSet
+    from bot.eval.evaluate import EvalSet
     from bot.settings import Settings
     from ingest.store import Index
 
@@ -63,7 +63,7 @@ def settings_for(store: Path, embedder: str) -> Settings:
 
 def ingest(corpus: Path, settings: Settings) -> Index:
     """Sync the corpus into the eval store and bring the BM25 cache up to date."""
-    from bot.app import open_index, refresh_lexical
+    from bot.wiring import open_index, refresh_lexical
     from ingest.sync import sync_folder
 
     index = open_index(settings)
@@ -90,9 +90,9 @@ def corpus_for(args: argparse.Namespace, qa: EvalSet) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from bot.answer import build_answerer
-    from bot.eval_report import EvalReport, format_report
-    from bot.evaluate import EvalSetError, evaluate, load_set, select
+    from bot.core.answer import build_answerer
+    from bot.eval.evaluate import EvalSetError, evaluate, load_set, select
+    from bot.eval.report import EvalReport, format_report
 
     args = parse_args(argv)
     try:

@@ -3,10 +3,10 @@
     python -m benchmarks.suite [--sizes 1000,10000] [--sentences 6] [--out benchmarks/out]
 
 For each size a synthetic corpus is written (`benchmarks.corpus`, plus the five seeds so a few
-questions of bot/evalset.jsonl have their answers in it), then measured in both store modes:
+questions of bot/eval/evalset.jsonl have their answers in it), then measured in both store modes:
 the embedded store and a `chroma run` server this script starts on 127.0.0.1 at a free port
 (and stops by PID, on Ctrl-C and errors too). Every measurement runs in a fresh worker process
-calling the core directly (`ingest.sync.sync_folder`, `bot.answer`), so each peak-RSS figure
+calling the core directly (`ingest.sync.sync_folder`, `bot.core.answer`), so each peak-RSS figure
 belongs to one configuration; only the cold-start figure runs `newsbot ask` as a process.
 
 newsbot: full ingest (sync + BM25 cache, as `newsbot ingest` does), no-op re-ingest, one changed
@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.corpus import PLACES, TOPICS, write_corpus
-from bot.evaluate import load_cases, percentile
+from bot.eval.evaluate import load_cases, percentile
 from ingest.chroma_process import free_port, start_chroma, stop_process
 
 REPO = Path(__file__).resolve().parent.parent
@@ -179,11 +179,11 @@ def raw_embedder(corpus: Path) -> dict[str, Any]:
 
 def newsbot_job(corpus: Path, work: Path, host: str | None, port: int) -> dict[str, Any]:
     """Ingest, re-ingest, one change, questions: what `newsbot ingest` and `ask` do."""
-    from bot.answer import clean_question, respond
-    from bot.app import refresh_lexical
-    from bot.extractive import ExtractiveGenerator
-    from bot.retrieve import Retriever
+    from bot.core.answer import clean_question, respond
+    from bot.core.extractive import ExtractiveGenerator
+    from bot.core.retrieve import Retriever
     from bot.settings import Settings
+    from bot.wiring import refresh_lexical
     from ingest.embed import MiniLMEmbeddings
     from ingest.store import Index
     from ingest.sync import sync_folder
@@ -271,7 +271,7 @@ def cold_start(work: Path, host: str | None, port: int, question: str) -> dict[s
         env |= {"CHROMA_HOST": host, "CHROMA_PORT": str(port)}
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "ask", question, "--json"],
+        [sys.executable, "-m", "bot.faces.cli", "ask", question, "--json"],
         cwd=work,
         env=env,
         capture_output=True,

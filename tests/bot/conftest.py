@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from bot.answer import Answerer
-from bot.extractive import ExtractiveGenerator
-from bot.retrieve import Retriever
+from bot.core.answer import Answerer
+from bot.core.extractive import ExtractiveGenerator
+from bot.core.retrieve import Retriever
 from ingest.embed import MiniLMEmbeddings
 from ingest.store import Index, open_client
 from ingest.sync import sync_folder

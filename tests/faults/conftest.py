@@ -37,7 +37,7 @@ def run_newsbot(
 ) -> subprocess.CompletedProcess[str]:
     """`newsbot ARGS` in `tmp_path` (so no .env of the repo is read), output captured."""
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "bot.faces.cli", *args],
         cwd=tmp_path,
         env=newsbot_env(tmp_path, **extra),
         input=stdin,
