@@ -32,7 +32,7 @@ from bot.core.evidence import Evidence, Sentence
 from bot.core.figures import NUMBER_WORDS, Figure, answers_measure, figures, measure_asked, when
 from bot.core.outlets import site_label
 from bot.core.records import Passage
-from ingest.lexical import STOPWORDS, fold, stem, words, wordset
+from ingest.text.words import STOPWORDS, fold, stem, words, wordset
 
 MIN_COVERAGE = 0.15  # both sides must speak to the question
 MIN_SHARED_TERMS = 2  # both sides must be about the same thing

@@ -21,18 +21,9 @@ from typing import TYPE_CHECKING
 
 from bot.core.intent import Intent, Kind, alias_forms, find_answer, intent_of
 from bot.core.outlets import Outlets
-from ingest.lexical import (
-    FUZZY_MIN_RATIO,
-    QUESTION_NOISE,
-    STOPWORDS,
-    fold,
-    question_terms,
-    similarity,
-    stem,
-    terms,
-    words,
-)
+from ingest.text.names import FUZZY_MIN_RATIO, similarity
 from ingest.text.sentences import sentence_spans
+from ingest.text.words import QUESTION_NOISE, STOPWORDS, fold, question_terms, stem, terms, words
 
 if TYPE_CHECKING:
     from bot.core.records import Passage

@@ -21,7 +21,7 @@ from bot.core.disagree import Conflict, find_conflict
 from bot.core.evidence import Evidence, Sentence, is_heading_or_question
 from bot.core.intent import HEDGED_STANCE, Kind, asks_outcome, names_money, unrealised
 from bot.generators.base import Draft
-from ingest.lexical import terms
+from ingest.text.words import terms
 
 MAX_SENTENCES = 3
 KEEP_RATIO = 0.6  # a further sentence must score at least this share of the best one

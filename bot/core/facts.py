@@ -19,7 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.core.figures import GLUED_SCALES, NUMBER_WORDS, SCALES
-from ingest.lexical import FUZZY_MIN_RATIO, STOPWORDS, fold, similarity, stem, terms, wordset
+from ingest.text.names import FUZZY_MIN_RATIO, similarity
+from ingest.text.words import STOPWORDS, fold, stem, terms, wordset
 
 NEAR = 4  # words between a negation and the word it negates
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.lexical import STOPWORDS, fold, stem, wordset
+from ingest.text.words import STOPWORDS, fold, stem, wordset
 
 _TOKEN = re.compile(
     r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?P<glued>[^\W\d_]+)?"  # "1,500", "1st", "5bn"

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from ingest.lexical import QUESTION_NOISE, STOPWORDS, stem, terms, words
+from ingest.text.words import QUESTION_NOISE, STOPWORDS, stem, terms, words
 
 
 class Kind(StrEnum):

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ingest.lexical import QUESTION_NOISE, STOPWORDS, fold, words
+from ingest.text.words import QUESTION_NOISE, STOPWORDS, fold, words
 
 MAX_WORDS = 4  # "the wall street journal"
 MIN_ALIAS = 3  # "bbc", "cnn"; shorter names would match stray letters

@@ -246,7 +246,7 @@ class Retriever:
 def _outlets_of(lexicon: LexicalIndex) -> Outlets:
     """The index's outlets; a one-word name the other outlets' chunks use as an everyday word
     ("time", "post") counts only when the question capitalises it."""
-    from ingest.lexical import stem
+    from ingest.text.words import stem
 
     per_outlet = Counter(str(c.meta.get("outlet", "")) for c in lexicon.chunks)
     per_outlet.pop("", None)

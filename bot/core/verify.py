@@ -28,8 +28,8 @@ from bot.core.compose import Claim, Quote
 from bot.core.evidence import Evidence, Sentence, looks_like_instruction
 from bot.core.facts import FactCheck
 from bot.core.intent import Kind, intent_of
-from ingest.lexical import QUESTION_NOISE, STOPWORDS, stem, terms, words, wordset
 from ingest.text.sentences import sentence_spans
+from ingest.text.words import QUESTION_NOISE, STOPWORDS, stem, terms, words, wordset
 
 log = logging.getLogger(__name__)
 

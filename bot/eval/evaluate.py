@@ -29,7 +29,7 @@ from bot.core.answer import clean_question, judged_answer, retrieve_for
 from bot.core.records import Answer
 from bot.core.retrieve import Retriever
 from bot.generators.base import Generator
-from ingest.lexical import fold
+from ingest.text.words import fold
 
 KINDS = ("how_many", "when", "where", "who", "why", "yes_no", "said", "comparison", "summary")
 SPLITS = ("tune", "heldout")

@@ -11,23 +11,18 @@ import pytest
 from ingest.embed import MiniLMEmbeddings
 from ingest.lexical import (
     FORMAT,
-    FUZZY_MIN_RATIO,
     STATE_FILE,
     CacheCorrupt,
     LexChunk,
     LexicalIndex,
-    fold,
     generation_dir,
-    question_terms,
     refresh,
-    similarity,
-    stem,
-    terms,
-    words,
 )
 from ingest.models import Article
 from ingest.split import split_article
 from ingest.store import Index, open_client
+from ingest.text.names import FUZZY_MIN_RATIO, similarity
+from ingest.text.words import fold, question_terms, stem, terms, words
 from tests.bot.conftest import seeds_into
 
 SEED_001 = "001_5990277709c17f71.txt"

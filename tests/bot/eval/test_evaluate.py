@@ -27,7 +27,7 @@ from bot.eval.evaluate import (
     term_found,
 )
 from bot.eval.report import EvalReport, failures, format_report, row, table
-from ingest.lexical import fold
+from ingest.text.words import fold
 
 REFUSAL = "I can't answer that from the articles: nothing in them answers it."
 
