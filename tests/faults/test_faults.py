@@ -32,9 +32,9 @@ from ingest.embed import MiniLMEmbeddings
 from ingest.lexical import LexicalIndex
 from ingest.store import META_ID, Index, StoreUnavailable, collection_name, open_client
 from ingest.sync import sync_folder
-from tests.conftest import SEEDS
-from tests.faults.conftest import (
+from tests.helpers import (
     QUESTION,
+    SEEDS,
     answer_of,
     assert_exact,
     newsbot_env,

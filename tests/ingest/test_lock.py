@@ -20,7 +20,7 @@ from ingest.embed import MiniLMEmbeddings
 from ingest.lock import ingest_lock
 from ingest.store import Index
 from ingest.sync import sync_folder
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 MODEL = MiniLMEmbeddings.model_id
 

@@ -19,7 +19,7 @@ from bot.core.retrieve import Retriever
 from ingest.embed import MiniLMEmbeddings
 from ingest.lexical import LexChunk, LexicalIndex
 from ingest.store import open_client
-from tests.bot.conftest import seeds_into
+from tests.helpers import seeds_into
 
 STORIES = {
     "toyota.txt": """Toyota U.S. sales rise

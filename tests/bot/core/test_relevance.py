@@ -18,7 +18,7 @@ from ingest.embed import E5Embeddings, MiniLMEmbeddings, similarity_floor
 from ingest.lexical import LexChunk, LexicalIndex
 from ingest.store import Index, open_client
 from ingest.sync import sync_folder
-from tests.conftest import SEEDS
+from tests.helpers import SEEDS
 
 BACKGROUND = [
     "The central bank kept interest rates unchanged on Thursday, citing slowing inflation.",

@@ -144,7 +144,7 @@ def test_filters_parse_and_reject_bad_dates() -> None:
 def test_retriever_follows_a_new_generation(
     tmp_path: Path, embeddings: MiniLMEmbeddings, own_articles: Path
 ) -> None:
-    from tests.bot.conftest import seeds_into
+    from tests.helpers import seeds_into
 
     index = seeds_into(open_client(tmp_path / "chroma"), embeddings, own_articles)
     retriever = Retriever(index, tmp_path / "lexical")

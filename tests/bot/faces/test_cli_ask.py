@@ -21,7 +21,7 @@ import pytest
 from bot.core.records import Answer, Citation
 from bot.eval.evaluate import load_cases
 from bot.faces.cli_render import render_answer
-from tests.bot.conftest import ANSWER_KEYS, CITATION_KEYS, REPO, SEEDS
+from tests.helpers import ANSWER_KEYS, CITATION_KEYS, REPO, SEEDS
 
 METRICS = (
     "mrr",

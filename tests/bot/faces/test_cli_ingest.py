@@ -10,13 +10,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from test_sync import assert_exact
-
 from benchmarks.corpus import write_corpus
 from ingest.chroma_process import free_port
 from ingest.embed import MiniLMEmbeddings
 from ingest.store import Index, open_client
-from tests.conftest import server_client
+from tests.helpers import assert_exact, server_client
 
 
 def newsbot_env(tmp_path: Path, **extra: str) -> dict[str, str]:

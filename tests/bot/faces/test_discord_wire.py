@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from tests.bot.faces.fake_discord import EPHEMERAL, FakeDiscord, Json, Request
-from tests.conftest import REPO, SEEDS
+from tests.helpers import REPO, SEEDS
 
 TOKEN = "MTQwMDAwMDAwMDAwMDAwMDAwMA.GwIrEs.stand-in-token-never-sent-to-discord0"
 COOLDOWN = 60  # long enough that a second question of a test always meets it

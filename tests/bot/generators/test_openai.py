@@ -50,8 +50,7 @@ from bot.settings import Settings
 from ingest.chroma_process import free_port, stop_process
 from ingest.embed import MiniLMEmbeddings
 from ingest.store import Index, open_client
-from tests.bot.conftest import REPO, seeds_into
-from tests.bot.core.test_answer import assert_citations_valid
+from tests.helpers import REPO, assert_citations_valid, seeds_into
 
 MARK = re.compile(r"\[(\d+)\]")
 FENCE = re.compile(r"<<<PASSAGE (\d+) (\w+)>>>\n(.*?)\n<<<END \2>>>", re.S)
