@@ -26,6 +26,7 @@ from bot.core.retrieve import Filters, Retrieval, Retriever, ms_since
 from bot.core.verify import gives_asked_type, missing_type_note, verify
 from bot.generators.base import Generator, GeneratorFailed, GeneratorUnavailable
 from ingest.embed import similarity_floor
+from ingest.errors import NewsbotError
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -49,7 +50,7 @@ __all__ = [
 ]
 
 
-class QuestionError(ValueError):
+class QuestionError(NewsbotError, ValueError):
     """A question that cannot be asked (empty, too long); the message is for the user."""
 
 

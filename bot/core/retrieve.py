@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.outlets import Outlets
 from bot.core.records import Passage
+from ingest.errors import NewsbotError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -49,7 +50,7 @@ COMMON_MIN = 2
 _STRAY_TAIL = re.compile(r"\?[\s\d.,;:!?-]*$")
 
 
-class FilterError(ValueError):
+class FilterError(NewsbotError, ValueError):
     """A filter the user typed that cannot be understood (one line for the user)."""
 
 

@@ -29,6 +29,7 @@ from bot.core.answer import clean_question, judged_answer, retrieve_for
 from bot.core.records import Answer
 from bot.core.retrieve import Retriever
 from bot.generators.base import Generator
+from ingest.errors import NewsbotError
 from ingest.text.words import fold
 
 KINDS = ("how_many", "when", "where", "who", "why", "yes_no", "said", "comparison", "summary")
@@ -44,7 +45,7 @@ DIFFER = "sources differ"
 _MARKERS = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
 
 
-class EvalSetError(ValueError):
+class EvalSetError(NewsbotError, ValueError):
     """A QA set that cannot be read; the message names the file and line."""
 
 

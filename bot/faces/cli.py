@@ -12,21 +12,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.faces.cli_common import EXIT_BROKEN_PIPE, EXIT_USAGE, CliError
+from ingest.errors import NewsbotError
+
 if TYPE_CHECKING:
     from bot.settings import Settings
     from ingest.models import Skipped
     from ingest.report import SyncReport
-
-EXIT_USAGE = 2
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a killed writer
-
-
-class CliError(Exception):
-    """A one-line error for the user, with its exit code."""
-
-    def __init__(self, message: str, code: int = 1) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -224,14 +216,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # point stdout at /dev/null so Python's flush at exit does not raise again
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
-    except Exception as exc:  # the known failures carry one-line messages
-        from ingest.embed import EmbedderUnavailable
-        from ingest.store import StoreUnavailable
-
-        if isinstance(exc, StoreUnavailable | EmbedderUnavailable | ValueError):
-            print(f"newsbot: error: {exc}", file=sys.stderr)
-            return 1
-        raise
+    except NewsbotError as exc:  # what users may see: one line; anything else keeps its traceback
+        print(f"newsbot: error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, TextIO
 
-from bot.faces.cli import EXIT_USAGE, CliError
+from bot.faces.cli_common import EXIT_USAGE, CliError
 
 if TYPE_CHECKING:
     from bot.core.answer import Answerer

@@ -53,6 +53,7 @@ from bot.faces.discord_format import (
     rejection_line,
     render_answer,
 )
+from ingest.errors import NewsbotError
 
 if TYPE_CHECKING:
     from bot.core.records import Answer
@@ -302,14 +303,14 @@ class NewsBot(discord.Client):
     async def answer(self, question: str, earlier: str | None) -> tuple[list[str], str | None]:
         """The messages to send, and the context a reply to them continues (None on failure).
 
-        The asker runs in a worker thread, at most `concurrency` at a time. A ValueError is the
-        core telling the user what was wrong with the question; anything else is our fault: the
-        user gets one line with a reference, the log gets the traceback, both redacted.
+        The asker runs in a worker thread, at most `concurrency` at a time. A NewsbotError is the
+        core telling the user what was wrong (the question, the store); anything else is our
+        fault: the user gets one line with a reference, the log gets the traceback, both redacted.
         """
         try:
             async with self._slots:
                 answer = await asyncio.to_thread(self._asker.ask, question, earlier)
-        except ValueError as exc:
+        except NewsbotError as exc:
             line = one_line(redact(str(exc), self._secrets))
             return [line or "I can't answer that question."], None
         except Exception as exc:

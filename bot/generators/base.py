@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from ingest.errors import NewsbotError
+
 if TYPE_CHECKING:
     from bot.core.compose import Claim
     from bot.core.evidence import Evidence
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
 REFUSAL_TOKEN = "NOT_IN_ARTICLES"  # what a model is told to reply when the passages lack it
 
 
-class GeneratorUnavailable(ValueError):
+class GeneratorUnavailable(NewsbotError, ValueError):
     """The configured generator cannot run here (missing package or model file): a setup
     error with one line for the user, raised when the answerer is built."""
 

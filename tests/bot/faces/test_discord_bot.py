@@ -27,6 +27,7 @@ import discord.ext.test.factories as dpy_factories
 import pytest
 from pydantic import ValidationError
 
+from bot.core.answer import QuestionError
 from bot.core.records import Answer, Citation
 from bot.faces.discord_bot import (
     Cooldown,
@@ -371,7 +372,7 @@ async def test_error_reaches_user_as_one_line_and_log_with_traceback_no_secrets(
 
 
 async def test_bad_question_message_is_passed_on(make_bot: BotFactory) -> None:
-    asker = ScriptedAsker(error=ValueError("The question is too long. Ask it in a sentence.\nx"))
+    asker = ScriptedAsker(error=QuestionError("The question is too long. Ask it in a sentence.\nx"))
     bot = await make_bot(asker)
     await dpytest.message(mention(bot, "?" * 50))
     [reply] = sent_messages()
@@ -755,3 +756,18 @@ async def test_mention_and_follow_up_with_the_real_core(
     assert [m.content for m in follow_up] == render_answer(
         answerer.ask("What about Macron?", question)
     )
+
+
+async def test_a_bug_in_the_core_is_not_shown_as_a_user_error(
+    make_bot: BotFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A plain ValueError is a programming error, not a message for the user: the reply is the
+    line with a reference and the log keeps the traceback."""
+    bot = await make_bot(ScriptedAsker(error=ValueError("internal detail")))
+    with caplog.at_level(logging.ERROR, logger="newsbot.discord"):
+        await dpytest.message(mention(bot, "What did Macron say?"))
+    [reply] = sent_messages()
+    assert (
+        reply.content.startswith("Sorry, something went wrong") and "internal" not in reply.content
+    )
+    assert "ValueError: internal detail" in caplog.text
