@@ -111,9 +111,9 @@ def build(name: str, generated: int) -> Path:
 
 def warm_timings(name: str, data: Path, rounds: int) -> Timings:
     """Every eval question `rounds` times on a warm answerer, timed by stage."""
-    from bot.core.answer import build_answerer, clean_question, evidence_k, respond
+    from bot.core.answer import clean_question, evidence_k, respond
     from bot.eval.evaluate import load_set
-    from bot.wiring import open_index
+    from bot.wiring import build_answerer, open_index
 
     settings = settings_for(data)
     index = open_index(settings)

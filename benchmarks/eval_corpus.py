@@ -90,9 +90,9 @@ def corpus_for(args: argparse.Namespace, qa: EvalSet) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from bot.core.answer import build_answerer
     from bot.eval.evaluate import EvalSetError, evaluate, load_set, select
     from bot.eval.report import EvalReport, format_report
+    from bot.wiring import build_answerer
 
     args = parse_args(argv)
     try:

@@ -289,7 +289,9 @@ BASELINE_BATCH = 1000
 
 
 def baseline_job(corpus: Path, work: Path, host: str | None, port: int) -> dict[str, Any]:
-    """The plain pipeline: load, split, embed and add everything; re-ingest adds it all again."""
+    """The plain pipeline: load, split, embed and add everything; re-ingest adds it all again.
+
+    Its two LangChain packages are the `bench` extra: `pip install -e '.[bench]'`."""
     from langchain_chroma import Chroma
     from langchain_core.documents import Document
     from langchain_text_splitters import RecursiveCharacterTextSplitter

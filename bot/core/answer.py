@@ -1,6 +1,6 @@
 """The answering core: question in, cited `Answer` out. Knows nothing of Discord or terminals.
 
-    answerer = build_answerer(settings, index)
+    answerer = bot.open_answerer()          # wired once, in bot/wiring.py
     answer = answerer.ask("What did Merz say?", filters=Filters.parse(source="cgtn"))
 
 Steps: check the question -> retrieve (dense + BM25) -> weigh the evidence -> refuse if the
@@ -15,7 +15,6 @@ import functools
 import re
 import time
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from bot.core.compose import Claim, Quote, compose
 from bot.core.evidence import Evidence, Sentence
@@ -27,10 +26,6 @@ from bot.core.verify import gives_asked_type, missing_type_note, verify
 from bot.generators.base import Generator, GeneratorFailed, GeneratorUnavailable
 from ingest.embed import similarity_floor
 from ingest.errors import NewsbotError
-
-if TYPE_CHECKING:
-    from bot.settings import Settings
-    from ingest.store import Index
 
 MAX_QUESTION_CHARS = 2000
 EVIDENCE_POOL = 12  # passages weighed for the answer; the answer itself cites 1-3 sentences
@@ -44,8 +39,6 @@ __all__ = [
     "GeneratorUnavailable",
     "QuestionError",
     "answer_question",
-    "build_answerer",
-    "make_generator",
     "respond",
 ]
 
@@ -296,33 +289,3 @@ class Answerer:
             filters=filters,
             follow_up_of=follow_up_of,
         )
-
-
-def make_generator(settings: Settings) -> Generator:
-    """The generator NEWSBOT_LLM names (auto: OpenAI when a key or base URL is set)."""
-    name = settings.generator_name()
-    if name == "openai":
-        from bot.generators.openai_gen import OpenAIGenerator
-
-        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-        if not key and not settings.openai_base_url:
-            raise GeneratorUnavailable(
-                "NEWSBOT_LLM=openai needs OPENAI_API_KEY, or OPENAI_BASE_URL for a local server"
-            )
-        return OpenAIGenerator(
-            api_key=key,
-            base_url=settings.openai_base_url,
-            model=settings.openai_model,
-            timeout=settings.openai_timeout,
-        )
-    if name == "local":
-        from bot.generators.local import LocalGenerator
-
-        return LocalGenerator(settings.local_model_path)
-    return ExtractiveGenerator()
-
-
-def build_answerer(settings: Settings, index: Index) -> Answerer:
-    """Wire the answerer once at the entry point; GeneratorUnavailable on a bad setup."""
-    retriever = Retriever(index, settings.data_dir / "lexical")
-    return Answerer(retriever, make_generator(settings), k=settings.top_k)

@@ -16,6 +16,8 @@ from bot.faces.cli_common import EXIT_BROKEN_PIPE, EXIT_USAGE, CliError
 from ingest.errors import NewsbotError
 
 if TYPE_CHECKING:
+    from pydantic import ValidationError
+
     from bot.settings import Settings
     from ingest.models import Skipped
     from ingest.report import SyncReport
@@ -93,15 +95,14 @@ def _notice(message: str) -> None:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     import functools
 
-    from bot.wiring import open_index, refresh_lexical
+    from bot.wiring import open_index, refresh_lexical, sync
     from ingest.lock import ingest_lock
-    from ingest.sync import FolderMissing, sync_folder, watch_folder
+    from ingest.sync import FolderMissing, watch_folder
 
     folder: Path = args.folder or settings.articles_dir
     if not folder.is_dir():
         raise CliError(f"articles folder not found: {folder}", EXIT_USAGE)
     index = open_index(settings)
-    locked = functools.partial(ingest_lock, settings.data_dir, _notice)
 
     def report_and_refresh(report: SyncReport) -> None:
         refresh_lexical(settings, index)
@@ -117,12 +118,13 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
                 on_skip=_print_skip,
                 on_notice=_notice,
                 progress=True,
-                guard=locked,
+                guard=functools.partial(ingest_lock, settings.data_dir, _notice),
             )
             return 0
-        with locked():
-            report = sync_folder(folder, index, progress=True, on_skip=_print_skip)
-        report_and_refresh(report)
+        report = sync(
+            settings, folder, index=index, progress=True, on_skip=_print_skip, on_notice=_notice
+        )
+        _print_report(report, args.json)
     except FolderMissing as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
     return 0
@@ -153,25 +155,32 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_discord(args: argparse.Namespace, settings: Settings) -> int:
-    """Wire the real core into the Discord layer: it receives callables, never the settings."""
-    from bot.core.answer import build_answerer
-    from bot.faces.discord_bot import run_discord
-    from bot.wiring import open_index
-    from ingest.lock import ingest_lock
-    from ingest.sync import sync_folder
+    """Wire the real core into the Discord face: it gets its own settings section and
+    callables, never the core's settings."""
+    from pydantic import ValidationError
 
-    if settings.discord_token is None:
+    from bot.faces.discord_bot import run_discord
+    from bot.settings import DiscordSettings
+    from bot.wiring import build_answerer, open_index, sync
+
+    try:
+        discord_settings = DiscordSettings()
+    except ValidationError as exc:
+        raise CliError(_bad_setting(exc), EXIT_USAGE) from exc
+    if discord_settings.token is None:
         raise CliError("DISCORD_TOKEN is not set (in the environment or .env)", EXIT_USAGE)
     index = open_index(settings)
     answerer = build_answerer(settings, index)
 
     def reingest() -> SyncReport:
-        with ingest_lock(settings.data_dir, _notice):  # after any `newsbot ingest` running
-            report = sync_folder(settings.articles_dir, index, on_skip=_print_skip)
+        # under the ingest lock, after any `newsbot ingest` running
+        report = sync(settings, index=index, on_skip=_print_skip, on_notice=_notice, refresh=False)
         answerer.retriever.lexical()  # built once and kept for the next question
         return report
 
-    return run_discord(settings, answerer, reingest, index.articles)
+    return run_discord(
+        discord_settings, answerer, reingest, index.articles, secrets=settings.secret_values()
+    )
 
 
 def _command(name: str) -> Callable[[argparse.Namespace, Settings], int]:
@@ -184,6 +193,11 @@ def _command(name: str) -> Callable[[argparse.Namespace, Settings], int]:
 
         return cli_ask.run_ask if name == "ask" else cli_ask.run_eval
     return cmd_discord
+
+
+def _bad_setting(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    return f"bad setting {err['loc'][0]}: {err['msg']}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -203,8 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             settings = Settings()
         except ValidationError as exc:
-            err = exc.errors()[0]
-            raise CliError(f"bad setting {err['loc'][0]}: {err['msg']}", EXIT_USAGE) from exc
+            raise CliError(_bad_setting(exc), EXIT_USAGE) from exc
         return int(_command(args.command)(args, settings))
     except CliError as exc:
         print(f"newsbot: error: {exc}", file=sys.stderr)

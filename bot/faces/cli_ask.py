@@ -73,21 +73,10 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 def _answerer(settings: Settings) -> Answerer:
     """The answerer over the configured index; a missing or empty index is one line that says
-    where it looked (asking from another folder finds no `.newsbot/`, and makes none)."""
-    from bot.core.answer import build_answerer
-    from bot.wiring import open_index
+    where it looked (bot.wiring.IndexMissing, a NewsbotError)."""
+    from bot.wiring import open_answerer
 
-    store = settings.store_path
-    if not settings.chroma_host and not store.exists():  # a file there is open_index's to say
-        raise CliError(
-            f"no index at {store.resolve()}: run `newsbot ingest` here first, run `ask` from "
-            "the folder you ingested in, or set NEWSBOT_DATA_DIR"
-        )
-    index = open_index(settings)
-    if index.count() == 0:
-        where = f"at {store.resolve()} " if not settings.chroma_host else ""
-        raise CliError(f"the index {where}is empty: run `newsbot ingest` first")
-    return build_answerer(settings, index)
+    return open_answerer(settings)
 
 
 def _k(value: int | None, settings: Settings) -> int:

@@ -1,7 +1,11 @@
 """The Discord face: a thin adapter from /ask, @mentions and replies to the answering core.
 
-Everything it needs is passed in at the entry point (the asker, reingest, sources, Settings);
-it looks nothing up. Formatting lives in bot/faces/discord_format.py as pure functions.
+A discord.py `commands.Bot` carrying one Cog (`NewsCog`) with the `app_commands` /ask,
+/sources and /reingest (the last with `default_permissions(manage_guild=True)`, so Discord
+hides it from members who cannot use it) and the message listener. Everything it needs is
+passed in at the entry point (the asker, reingest, sources, its own `DiscordSettings` and the
+secrets to redact); it looks nothing up. Formatting lives in bot/faces/discord_format.py as
+pure functions.
 
 What counts as a question: an @mention of the bot or of its own managed role (Discord's
 autocomplete offers both), a real reply (reference type 0 on a REPLY message) to one of its
@@ -42,6 +46,7 @@ import aiohttp
 import discord
 import yarl
 from discord import app_commands
+from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 
 from bot.faces.discord_format import (
@@ -57,7 +62,7 @@ from ingest.errors import NewsbotError
 
 if TYPE_CHECKING:
     from bot.core.records import Answer
-    from bot.settings import Settings
+    from bot.settings import DiscordSettings
     from ingest.report import SyncReport
     from ingest.store import Record
 
@@ -205,24 +210,21 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def _secret_values(settings: Settings) -> list[str]:
-    return [
-        s.get_secret_value()
-        for s in (settings.discord_token, settings.openai_api_key)
-        if s is not None and s.get_secret_value()
-    ]
+class NewsBot(commands.Bot):
+    """The bot: a discord.py Bot carrying the news cog, sending with no pings ever.
 
-
-class NewsBot(discord.Client):
-    """The bot: /ask, /sources, /reingest, @mentions and replies, with no pings ever."""
+    Built at the entry point with everything it needs; `setup_hook` adds the cog and syncs its
+    slash commands. It has no prefix commands: messages are the cog's to read.
+    """
 
     def __init__(
         self,
-        settings: Settings,
+        settings: DiscordSettings,
         asker: Asker,
         reingest: Callable[[], SyncReport],
         sources: Callable[[], list[Record]],
         *,
+        secrets: Iterable[str] = (),
         concurrency: int = 4,
         clock: Callable[[], float] = time.monotonic,
         intents: discord.Intents | None = None,
@@ -231,42 +233,37 @@ class NewsBot(discord.Client):
             intents = discord.Intents.default()
             intents.message_content = True  # privileged: to read @mentions and replies
         # The one guard that matters: nothing this bot sends can ping anyone.
-        super().__init__(intents=intents, allowed_mentions=NO_MENTIONS)
-        self.settings = settings
-        self.tree = app_commands.CommandTree(
-            self, allowed_contexts=COMMAND_CONTEXTS, allowed_installs=GUILD_INSTALL
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents,
+            allowed_mentions=NO_MENTIONS,
+            allowed_contexts=COMMAND_CONTEXTS,
+            allowed_installs=GUILD_INSTALL,
         )
-        self._asker = asker
-        self._reingest = reingest
-        self._sources = sources
-        self._slots = asyncio.Semaphore(concurrency)
-        self._reingest_lock = asyncio.Lock()
-        self._cooldown = Cooldown(settings.discord_cooldown, clock)
-        self.memory = QuestionMemory()
-        self._secrets = _secret_values(settings)
-        self.tree.error(self._on_app_command_error)
-        for name, callback in (
-            ("ask", self.ask_command),
-            ("sources", self.sources_command),
-            ("reingest", self.reingest_command),
-        ):
-            doc = (callback.__doc__ or name).strip().splitlines()[0]
-            self.tree.add_command(
-                app_commands.Command(name=name, description=doc[:100], callback=callback)
-            )
+        self.settings = settings
+        token = settings.token.get_secret_value() if settings.token else ""
+        self.secrets = [s for s in (token, *secrets) if s]
+        self.news = NewsCog(
+            self, settings, asker, reingest, sources, concurrency=concurrency, clock=clock
+        )
+        self.tree.error(self.news.on_app_command_error)
 
     async def setup_hook(self) -> None:
-        """Sync slash commands: to one guild when configured (instant), else globally (slow).
+        """Add the cog, then sync its slash commands: to one guild when configured (instant),
+        else globally (slow).
 
         With NEWSBOT_DISCORD_API_BASE the gateway URL is asked of that API first (GET
         /gateway/bot, as Discord recommends): discord.py's Client otherwise dials Discord's
         fixed gateway, which a proxy or a test stand-in would never see.
         """
-        if self.settings.discord_api_base:
+        if self.get_cog(self.news.qualified_name) is None:
+            await self.add_cog(self.news)
+        if self.settings.api_base:
             _shards, url, _limits = await self.http.get_bot_gateway()
             DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
-            log.info("gateway from %s: %s", self.settings.discord_api_base, url)
-        guild_id = self.settings.discord_guild_id
+            log.info("gateway from %s: %s", self.settings.api_base, url)
+        guild_id = self.settings.guild_id
         if guild_id:
             guild = discord.Object(id=guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -279,6 +276,46 @@ class NewsBot(discord.Client):
     async def on_ready(self) -> None:
         """Logged so an operator (and the wire tests) can tell the bot is taking questions."""
         log.info("ready as %s in %d server(s)", self.user, len(self.guilds))
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: a mention is a question for the cog, never a command name."""
+
+    def log_failure(self, doing: str, exc: BaseException) -> str:
+        """Log the redacted traceback under a short random reference the user is shown."""
+        ref = secrets.token_hex(3)
+        text = "".join(traceback.format_exception(exc))
+        log.error("%s failed (ref %s):\n%s", doing, ref, redact(text, self.secrets))
+        return ref
+
+    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        """Event handler failures (e.g. on_message): logged with the traceback, redacted."""
+        text = traceback.format_exc()
+        log.error("error in %s:\n%s", event_method, redact(text, self.secrets))
+
+
+class NewsCog(commands.Cog, name="news"):
+    """/ask, /sources, /reingest, @mentions and replies: a thin adapter to the asker."""
+
+    def __init__(
+        self,
+        bot: NewsBot,
+        settings: DiscordSettings,
+        asker: Asker,
+        reingest: Callable[[], SyncReport],
+        sources: Callable[[], list[Record]],
+        *,
+        concurrency: int = 4,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.bot = bot
+        self.settings = settings
+        self._asker = asker
+        self._reingest = reingest
+        self._sources = sources
+        self._slots = asyncio.Semaphore(concurrency)
+        self._reingest_lock = asyncio.Lock()
+        self._cooldown = Cooldown(settings.cooldown, clock)
+        self.memory = QuestionMemory()
 
     # -- answering ---------------------------------------------------------------------------
 
@@ -311,10 +348,10 @@ class NewsBot(discord.Client):
             async with self._slots:
                 answer = await asyncio.to_thread(self._asker.ask, question, earlier)
         except NewsbotError as exc:
-            line = one_line(redact(str(exc), self._secrets))
+            line = one_line(redact(str(exc), self.bot.secrets))
             return [line or "I can't answer that question."], None
         except Exception as exc:
-            ref = self._log_failure("answering", exc)
+            ref = self.bot.log_failure("answering", exc)
             line = f"Sorry, something went wrong while answering (ref {ref}). Try again later."
             return [line], None
         return render_answer(answer), follow_up_context(question, earlier)
@@ -327,7 +364,7 @@ class NewsBot(discord.Client):
         counts (see `is_reply`).
         """
         ref = message.reference
-        if not is_reply(message) or ref is None or ref.message_id is None or self.user is None:
+        if not is_reply(message) or ref is None or ref.message_id is None or self.bot.user is None:
             return None
         remembered = self.memory.recall(ref.message_id)
         if remembered is not None:
@@ -338,7 +375,7 @@ class NewsBot(discord.Client):
                 referenced = await message.channel.fetch_message(ref.message_id)
             except discord.HTTPException:
                 return None
-        if referenced is None or referenced.author.id != self.user.id:
+        if referenced is None or referenced.author.id != self.bot.user.id:
             return None
         return parse_question(referenced.content)
 
@@ -358,9 +395,10 @@ class NewsBot(discord.Client):
             role.id == role_id for role in message.role_mentions
         )
 
+    @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         """@mention -> a question; a reply to one of our answers -> its follow-up; DMs too."""
-        me = self.user
+        me = self.bot.user
         if me is None or not self._is_for_me(message):
             return
         earlier = await self.earlier_question(message)
@@ -445,6 +483,7 @@ class NewsBot(discord.Client):
 
     # -- slash commands (each docstring's first line is the help Discord shows) ---------------
 
+    @app_commands.command(name="ask")
     @app_commands.describe(question="What you want to know from the indexed articles")
     async def ask_command(self, interaction: discord.Interaction, question: str) -> None:
         """Ask a question about the news articles; the answer cites its sources."""
@@ -464,6 +503,7 @@ class NewsBot(discord.Client):
         sent = await self._follow_up(interaction, parts, private=False)
         self._settle(interaction.user.id, sent, context)
 
+    @app_commands.command(name="sources")
     async def sources_command(self, interaction: discord.Interaction) -> None:
         """List the articles in the index."""
         if not await self._defer(interaction, private=True):
@@ -475,12 +515,13 @@ class NewsBot(discord.Client):
             return
         await self._follow_up(interaction, parts, private=True)
 
+    @app_commands.command(name="reingest")
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.guild_only
     @app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
     async def reingest_command(self, interaction: discord.Interaction) -> None:
         """Admins: sync the index with the articles folder and report what changed."""
-        if not is_admin(interaction.user, self.settings.discord_admin_role):
+        if not is_admin(interaction.user, self.settings.admin_role):
             await interaction.response.send_message(
                 "Only server managers or the bot's admin role can re-ingest.", ephemeral=True
             )
@@ -542,15 +583,6 @@ class NewsBot(discord.Client):
             await self._tell_refusal(exc, f"for /{_command_name(interaction)}", send)
         return sent
 
-    # -- errors ------------------------------------------------------------------------------
-
-    def _log_failure(self, doing: str, exc: BaseException) -> str:
-        """Log the redacted traceback under a short random reference the user is shown."""
-        ref = secrets.token_hex(3)
-        text = "".join(traceback.format_exception(exc))
-        log.error("%s failed (ref %s):\n%s", doing, ref, redact(text, self._secrets))
-        return ref
-
     async def _fail(
         self, interaction: discord.Interaction, doing: str, exc: BaseException, *, private: bool
     ) -> None:
@@ -559,7 +591,7 @@ class NewsBot(discord.Client):
         Before any response the line is private; after a deferral it has the deferral's
         visibility (`private`), which is what Discord shows anyway.
         """
-        ref = self._log_failure(doing, exc)
+        ref = self.bot.log_failure(doing, exc)
         line = f"Sorry, something went wrong while {doing} (ref {ref})."
         if interaction.response.is_done():
             await self._follow_up(interaction, [line], private=private)
@@ -571,18 +603,16 @@ class NewsBot(discord.Client):
                 lambda text: interaction.response.send_message(text, ephemeral=True),
             )
 
-    async def _on_app_command_error(
+    async def on_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        """Anything a command did not handle: one line to the user, the traceback to the log."""
+        """Anything a command did not handle: one line to the user, the traceback to the log.
+
+        Installed as the tree's handler (not the cog's), so discord.py's own handler, which
+        would log the traceback unredacted, never runs."""
         cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
         private = _command_name(interaction) in PRIVATE_COMMANDS
         await self._fail(interaction, "running that command", cause, private=private)
-
-    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
-        """Event handler failures (e.g. on_message): logged with the traceback, redacted."""
-        text = traceback.format_exc()
-        log.error("error in %s:\n%s", event_method, redact(text, self._secrets))
 
 
 def _command_name(interaction: discord.Interaction) -> str:
@@ -614,26 +644,31 @@ def _log_through_redaction(secret_values: list[str]) -> None:
 
 
 def run_discord(
-    settings: Settings,
+    settings: DiscordSettings,
     asker: Asker,
     reingest: Callable[[], SyncReport],
     sources: Callable[[], list[Record]],
+    *,
+    secrets: Iterable[str] = (),
 ) -> int:
-    """`newsbot discord`: run the bot until interrupted; 2 when it cannot start."""
-    if settings.discord_token is None:
+    """`newsbot discord`: run the bot until interrupted; 2 when it cannot start.
+
+    `secrets`: the core's secrets (an API key) to redact from every log line, besides the
+    bot token."""
+    if settings.token is None:
         print(
             "newsbot discord: DISCORD_TOKEN is not set; put the bot token in .env or the "
             "environment (see README, 'Running the Discord bot').",
             file=sys.stderr,
         )
         return 2
-    secret_values = _secret_values(settings)
+    secret_values = [s for s in (settings.token.get_secret_value(), *secrets) if s]
     _log_through_redaction(secret_values)
-    if settings.discord_api_base:
-        use_api_base(settings.discord_api_base)
-    bot = NewsBot(settings, asker, reingest, sources)
+    if settings.api_base:
+        use_api_base(settings.api_base)
+    bot = NewsBot(settings, asker, reingest, sources, secrets=secret_values)
     try:
-        bot.run(settings.discord_token.get_secret_value(), log_handler=None)
+        bot.run(settings.token.get_secret_value(), log_handler=None)
     except discord.LoginFailure:
         print("newsbot discord: Discord rejected DISCORD_TOKEN; copy it again.", file=sys.stderr)
         return 2

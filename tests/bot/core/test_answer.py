@@ -15,7 +15,6 @@ from bot.core.answer import (
     Answerer,
     QuestionError,
     answer_question,
-    build_answerer,
     clean_question,
 )
 from bot.core.compose import source_label
@@ -32,6 +31,7 @@ from bot.generators.base import Draft, GeneratorFailed, GeneratorUnavailable
 from bot.generators.local import LocalGenerator
 from bot.generators.prompt import build_messages
 from bot.settings import Settings
+from bot.wiring import build_answerer
 from ingest.embed import MiniLMEmbeddings
 from ingest.store import Index, open_client
 from tests.helpers import ANSWER_KEYS, CITATION_KEYS, assert_citations_valid, seeds_into

@@ -39,7 +39,7 @@ from bot.faces.discord_bot import (
     strip_mentions,
 )
 from bot.faces.discord_format import QUESTION_PREFIX, format_sources, render_answer
-from bot.settings import Settings
+from bot.settings import DiscordSettings
 from ingest.models import Skipped
 from ingest.report import SyncReport
 from ingest.store import Record
@@ -100,9 +100,15 @@ def answer_for(question: str) -> Answer:
     return Answer(question=question, text=f"Answer to: {question} [1].", citations=[cite])
 
 
-def make_settings(**values: Any) -> Settings:
-    values.setdefault("discord_cooldown", 0)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+def make_settings(**values: Any) -> DiscordSettings:
+    values.setdefault("cooldown", 0)
+    return DiscordSettings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+async def loaded(bot: NewsBot) -> NewsBot:
+    """The bot with its cog added, as `setup_hook` does before syncing the commands."""
+    await bot.add_cog(bot.news)
+    return bot
 
 
 BotFactory = Callable[..., Awaitable[NewsBot]]
@@ -118,10 +124,11 @@ async def make_bot() -> AsyncIterator[BotFactory]:
 
     async def build(
         asker: Any = None,
-        settings: Settings | None = None,
+        settings: DiscordSettings | None = None,
         reingest: Callable[[], SyncReport] = SyncReport,
         sources: Callable[[], list[Record]] = list,
         clock: Callable[[], float] = time.monotonic,
+        secrets: tuple[str, ...] = (),
     ) -> NewsBot:
         intents = discord.Intents.default()
         intents.members = True
@@ -133,7 +140,9 @@ async def make_bot() -> AsyncIterator[BotFactory]:
             sources,
             clock=clock,
             intents=intents,
+            secrets=secrets,
         )
+        await bot.add_cog(bot.news)
         await bot._async_setup_hook()
         dpytest.configure(bot, members=3)
         bot._connection.loop = asyncio.get_running_loop()
@@ -203,8 +212,8 @@ def test_bot_never_pings_and_asks_for_message_content() -> None:
     assert bot.intents.message_content and not bot.intents.members and not bot.intents.presences
 
 
-def test_slash_commands_are_registered() -> None:
-    bot = NewsBot(make_settings(), ScriptedAsker(), SyncReport, list)
+async def test_slash_commands_are_registered() -> None:
+    bot = await loaded(NewsBot(make_settings(), ScriptedAsker(), SyncReport, list))
     commands = {c.name: c for c in bot.tree.get_commands()}
     assert set(commands) == {"ask", "sources", "reingest"}
     ask = commands["ask"]
@@ -249,9 +258,9 @@ async def test_empty_mention_gets_a_hint(make_bot: BotFactory) -> None:
 @pytest.mark.parametrize("listed", [True, False])
 async def test_only_allowed_channels_are_answered(make_bot: BotFactory, listed: bool) -> None:
     asker = ScriptedAsker()
-    bot = await make_bot(asker, make_settings(discord_channels="1"))
+    bot = await make_bot(asker, make_settings(channels="1"))
     channel = dpytest.get_config().channels[0]
-    bot.settings.discord_channels = f"{channel.id}, 2" if listed else "1, 2"
+    bot.settings.channels = f"{channel.id}, 2" if listed else "1, 2"
     await dpytest.message(mention(bot, "Who met in Washington?"))
     assert len(sent_messages()) == (1 if listed else 0)
     assert len(asker.calls) == (1 if listed else 0)
@@ -280,7 +289,7 @@ async def test_follow_up_after_restart_reads_the_question_back(make_bot: BotFact
     bot = await make_bot(asker)
     await dpytest.message(mention(bot, "What did Trump propose?"))
     [first] = sent_messages()
-    bot.memory = QuestionMemory()
+    bot.news.memory = QuestionMemory()
     await reply_to(first, "What about Putin?")
     assert asker.calls[-1] == ("What about Putin?", "What did Trump propose?")
     assert len(sent_messages()) == 1
@@ -300,7 +309,7 @@ async def test_reply_to_someone_else_is_not_a_follow_up(make_bot: BotFactory) ->
 async def test_cooldown_answers_politely(make_bot: BotFactory) -> None:
     now = [1000.0]
     asker = ScriptedAsker()
-    bot = await make_bot(asker, make_settings(discord_cooldown=30), clock=lambda: now[0])
+    bot = await make_bot(asker, make_settings(cooldown=30), clock=lambda: now[0])
     await dpytest.message(mention(bot, "First question?"))
     now[0] += 10
     await dpytest.message(mention(bot, "Second question?"))
@@ -356,8 +365,8 @@ async def test_error_reaches_user_as_one_line_and_log_with_traceback_no_secrets(
     make_bot: BotFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
     asker = ScriptedAsker(error=RuntimeError(f"upstream refused {FAKE_TOKEN} and {FAKE_KEY}"))
-    settings = make_settings(discord_token=FAKE_TOKEN, openai_api_key=FAKE_KEY)
-    bot = await make_bot(asker, settings)
+    settings = make_settings(token=FAKE_TOKEN)
+    bot = await make_bot(asker, settings, secrets=(FAKE_KEY,))
     caplog.set_level(logging.ERROR, logger="newsbot.discord")
     await dpytest.message(mention(bot, "What did Macron say?"))
     [reply] = sent_messages()
@@ -435,11 +444,11 @@ def interaction_double(
 
 
 def callback(bot: NewsBot, name: str) -> Callable[..., Awaitable[None]]:
-    command = bot.tree.get_command(name)
+    command = {c.name: c for c in bot.news.get_app_commands()}[name]
     assert isinstance(command, discord.app_commands.Command)
 
     async def call(interaction: Any, *args: Any) -> None:
-        await command.callback(bot, interaction, *args)  # type: ignore[arg-type]
+        await command.callback(bot.news, interaction, *args)  # type: ignore[arg-type]
 
     return call
 
@@ -460,13 +469,13 @@ async def test_ask_defers_then_follows_up_with_the_answer() -> None:
         assert call.kwargs["ephemeral"] is False  # the answer is public, as its deferral
         assert call.kwargs["allowed_mentions"].to_dict() == {"parse": []}
     assert asker.calls == [("What did Macron say?", None)]
-    assert bot.memory.recall(9000) == "What did Macron say?"  # a reply to it is a follow-up
+    assert bot.news.memory.recall(9000) == "What did Macron say?"  # a reply to it is a follow-up
 
 
 async def test_ask_cooldown_and_channels() -> None:
     now = [0.0]
     asker = ScriptedAsker()
-    bot = NewsBot(make_settings(discord_cooldown=10), asker, SyncReport, list, clock=lambda: now[0])
+    bot = NewsBot(make_settings(cooldown=10), asker, SyncReport, list, clock=lambda: now[0])
     await callback(bot, "ask")(interaction_double(), "One?")
     again = interaction_double()
     now[0] = 2.5
@@ -476,7 +485,7 @@ async def test_ask_cooldown_and_channels() -> None:
     )
     again.response.defer.assert_not_awaited()
 
-    bot.settings.discord_channels = "123"
+    bot.settings.channels = "123"
     elsewhere = interaction_double(user_id=8, channel_id=500)
     await callback(bot, "ask")(elsewhere, "Three?")
     assert "only answer in the channels" in elsewhere.response.send_message.await_args.args[0]
@@ -485,7 +494,7 @@ async def test_ask_cooldown_and_channels() -> None:
 
 async def test_ask_error_is_one_friendly_line(caplog: pytest.LogCaptureFixture) -> None:
     asker = ScriptedAsker(error=KeyError(f"Authorization: Bot {FAKE_TOKEN}"))
-    bot = NewsBot(make_settings(discord_token=FAKE_TOKEN), asker, SyncReport, list)
+    bot = NewsBot(make_settings(token=FAKE_TOKEN), asker, SyncReport, list)
     interaction = interaction_double()
     with caplog.at_level(logging.ERROR, logger="newsbot.discord"):
         await callback(bot, "ask")(interaction, "Anything?")
@@ -524,7 +533,7 @@ async def test_reingest_is_for_admins_only(
         threads.append(threading.get_ident())
         return report()
 
-    settings = make_settings(discord_admin_role=admin_role)
+    settings = make_settings(admin_role=admin_role)
     bot = NewsBot(settings, ScriptedAsker(), reingest, list)
     interaction = interaction_double(**user)
     await callback(bot, "reingest")(interaction)
@@ -546,7 +555,7 @@ async def test_reingest_failure_is_reported_without_secrets(
     def reingest() -> SyncReport:
         raise ConnectionError(f"chroma said no to key {FAKE_KEY}")
 
-    bot = NewsBot(make_settings(openai_api_key=FAKE_KEY), ScriptedAsker(), reingest, list)
+    bot = NewsBot(make_settings(), ScriptedAsker(), reingest, list, secrets=[FAKE_KEY])
     interaction = interaction_double(manage_guild=True)
     with caplog.at_level(logging.ERROR, logger="newsbot.discord"):
         await callback(bot, "reingest")(interaction)
@@ -571,7 +580,7 @@ async def test_sources_lists_the_index() -> None:
 
 @pytest.mark.parametrize("guild_id", [None, 4242])
 async def test_setup_hook_syncs_commands(guild_id: int | None) -> None:
-    bot = NewsBot(make_settings(discord_guild_id=guild_id), ScriptedAsker(), SyncReport, list)
+    bot = NewsBot(make_settings(guild_id=guild_id), ScriptedAsker(), SyncReport, list)
     bot.tree.sync = AsyncMock(return_value=[])  # type: ignore[method-assign]
     await bot.setup_hook()
     if guild_id is None:
@@ -628,7 +637,7 @@ def test_run_discord_failures_never_print_the_token(
         raise error
 
     monkeypatch.setattr(discord.Client, "run", fake_run)
-    result = run_discord(make_settings(discord_token=FAKE_TOKEN), ScriptedAsker(), SyncReport, list)
+    result = run_discord(make_settings(token=FAKE_TOKEN), ScriptedAsker(), SyncReport, list)
     err = capsys.readouterr().err
     assert result == code and tokens == [FAKE_TOKEN]
     assert expected in err and FAKE_TOKEN not in err
@@ -698,12 +707,12 @@ def test_strip_mentions_removes_the_bot_as_user_and_as_its_role_only() -> None:
     ],
 )
 def test_api_base_setting(value: str, expected: str | None) -> None:
-    assert make_settings(discord_api_base=value).discord_api_base == expected
+    assert make_settings(api_base=value).api_base == expected
 
 
 def test_api_base_must_be_an_http_url() -> None:
     with pytest.raises(ValidationError, match="http:// or https://"):
-        make_settings(discord_api_base="discord.com/api/v10")
+        make_settings(api_base="discord.com/api/v10")
 
 
 def test_question_memory_is_a_bounded_lru() -> None:

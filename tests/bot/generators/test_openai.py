@@ -1,4 +1,5 @@
-"""The OpenAI generator path through the real `openai` client.
+"""The chat-model generator path: LangChain's ChatOpenAI (through `init_chat_model`) on the real
+`openai` client.
 
 Two servers stand on the other end of the wire:
 
@@ -31,22 +32,17 @@ from typing import Any
 
 import pytest
 
-from bot.core.answer import Answerer, build_answerer, make_generator
+from bot.core.answer import Answerer
 from bot.core.records import Answer
 from bot.core.retrieve import Retriever
 from bot.faces.cli_render import render_answer, render_json
-from bot.generators import openai_gen
+from bot.generators import chat
 from bot.generators.base import REFUSAL_TOKEN
-from bot.generators.openai_gen import (
-    ATTEMPTS,
-    BACKOFF,
-    LOCAL_TIMEOUT,
-    MAX_RETRY_AFTER,
-    OpenAIGenerator,
-    is_local_url,
-)
+from bot.generators.chat import ChatModelGenerator, chat_generator
 from bot.generators.prompt import build_messages
+from bot.generators.retry import ATTEMPTS, BACKOFF, LOCAL_TIMEOUT, MAX_RETRY_AFTER, is_local_url
 from bot.settings import Settings
+from bot.wiring import build_answerer, make_generator
 from ingest.chroma_process import free_port, stop_process
 from ingest.embed import MiniLMEmbeddings
 from ingest.store import Index, open_client
@@ -172,12 +168,12 @@ def llama_answerer(
         env.setenv("NEWSBOT_TOP_K", "4")  # a shorter prompt, for the same reason
         env.setenv("NEWSBOT_DATA_DIR", str(tmp_path_factory.mktemp("llama-data")))
         settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    answerer = build_answerer(settings, seeds_index)
-    assert isinstance(answerer.generator, OpenAIGenerator)
-    assert str(answerer.generator.client.base_url).rstrip("/") == llama_server.base_url
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(openai_gen, "MAX_TOKENS", 120)
-        yield answerer
+        patch.setattr(chat, "MAX_TOKENS", 120)
+        answerer = build_answerer(settings, seeds_index)
+    assert isinstance(answerer.generator, ChatModelGenerator)
+    assert answerer.generator.base_url == llama_server.base_url
+    yield answerer
 
 
 @pytest.mark.slow
@@ -191,7 +187,7 @@ def test_real_model_answer_is_verified(
     """Whatever SmolLM2 writes, the answer is one of the four outcomes the core allows, and
     its citations hold."""
     generator = llama_answerer.generator
-    assert isinstance(generator, OpenAIGenerator) and generator.model == MODEL
+    assert isinstance(generator, ChatModelGenerator) and generator.model == MODEL
     before = llama_server.chat_requests()
     answer = llama_answerer.ask(question)
     assert llama_server.chat_requests() == before + 1  # one call, no retry: the server is fine
@@ -401,7 +397,7 @@ def cloud_answerer(
         cloud_settings(cloud.base_url, tmp_path_factory.mktemp("cloud")), seeds_index
     )
     generator = answerer.generator
-    assert isinstance(generator, OpenAIGenerator) and generator.local  # read from the URL
+    assert isinstance(generator, ChatModelGenerator) and generator.local  # read from the URL
     generator.local = False
     answerer.retriever.retrieve(QUESTION, answerer.k)  # warm: BM25 cache, embedder
     return answerer
@@ -414,7 +410,7 @@ def local_answerer(
     """The stand-in as what its URL says it is: a server on this machine (llama.cpp, Ollama)."""
     settings = cloud_settings(cloud.base_url, tmp_path_factory.mktemp("local"))
     generator = make_generator(settings)
-    assert isinstance(generator, OpenAIGenerator) and generator.local
+    assert isinstance(generator, ChatModelGenerator) and generator.local
     return Answerer(cloud_answerer.retriever, generator, k=cloud_answerer.k)
 
 
@@ -439,7 +435,7 @@ def time_bound(mode: str, retry_after: float) -> float:
         ("quota", 1, "HTTP 429 (insufficient_quota)"),  # no wait cures an empty account
         ("401", 1, "HTTP 401"),
         ("not-json", 1, "unreadable reply (JSONDecodeError)"),
-        ("wrong-shape", 1, "unreadable reply (ValueError)"),
+        ("wrong-shape", 1, "unreadable reply (TypeError)"),  # LangChain reads the reply
         ("empty", 1, "the model returned an empty answer"),
     ],
 )
@@ -540,9 +536,9 @@ def test_local_server_errors_are_still_retried(
 )
 def test_local_server_is_told_from_its_url(base_url: str | None, local: bool) -> None:
     assert is_local_url(base_url) is local
-    generator = OpenAIGenerator(api_key="k", base_url=base_url, model="m")
+    generator = chat_generator("openai:m", api_key="k", base_url=base_url)
     assert generator.local is local
-    flagged = OpenAIGenerator(api_key="k", base_url=base_url, model="m", local=not local)
+    flagged = chat_generator("openai:m", api_key="k", base_url=base_url, local=not local)
     assert flagged.local is not local  # the flag wins over the URL
 
 
