@@ -11,10 +11,12 @@ falls back to the extractive one with a note saying why.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import re
 import time
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from bot.core.compose import Claim, Quote, compose
 from bot.core.evidence import Evidence, Sentence
@@ -26,6 +28,9 @@ from bot.core.verify import gives_asked_type, missing_type_note, verify
 from bot.generators.base import Generator, GeneratorFailed, GeneratorUnavailable
 from ingest.embed import similarity_floor
 from ingest.errors import NewsbotError
+
+if TYPE_CHECKING:
+    from bot.core.lc import AnswerRunnable, NewsRetriever
 
 MAX_QUESTION_CHARS = 2000
 EVIDENCE_POOL = 12  # passages weighed for the answer; the answer itself cites 1-3 sentences
@@ -266,7 +271,12 @@ def _label(generator: Generator) -> str:
 
 
 class Answerer:
-    """What the CLI and Discord hold: a retriever and a generator, asked from any thread."""
+    """What the CLI and Discord hold: a retriever and a generator, asked from any thread.
+
+    `ask` blocks, `aask` runs it in a worker thread for an event loop. For LangChain,
+    `as_retriever()` is a `BaseRetriever` and `as_runnable()` a Runnable (invoke, batch,
+    ainvoke); they are built on demand, so a plain `ask` never pays LangChain's import.
+    """
 
     def __init__(self, retriever: Retriever, generator: Generator, *, k: int = 6) -> None:
         self.retriever = retriever
@@ -289,3 +299,28 @@ class Answerer:
             filters=filters,
             follow_up_of=follow_up_of,
         )
+
+    async def aask(
+        self,
+        question: str,
+        follow_up_of: str | None = None,
+        filters: Filters | None = None,
+        *,
+        k: int | None = None,
+    ) -> Answer:
+        """`ask` in a worker thread: retrieval and drafting block, an event loop must not."""
+        return await asyncio.to_thread(self.ask, question, follow_up_of, filters, k=k)
+
+    def as_retriever(
+        self, *, k: int | None = None, filters: Filters | None = None
+    ) -> NewsRetriever:
+        """The retrieval step alone as a LangChain retriever of cited `Document`s."""
+        from bot.core.lc import NewsRetriever
+
+        return NewsRetriever(retriever=self.retriever, k=k or self.k, filters=filters)
+
+    def as_runnable(self) -> AnswerRunnable:
+        """This answerer as a LangChain Runnable: a question (or a dict) in, an `Answer` out."""
+        from bot.core.lc import AnswerRunnable
+
+        return AnswerRunnable(self)

@@ -139,4 +139,6 @@ def _citation(n: int, passage: Passage, quote: Quote) -> Citation:
         quote=passage.text[quote.start : quote.end],
         score=passage.score,
         url=passage.url,
+        start=passage.start + quote.start,
+        end=passage.start + quote.end,
     )

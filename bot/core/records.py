@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+_NOT_IN_JSON = frozenset({"url", "start", "end"})  # `--json` keeps its documented shape
+
 
 @dataclass(frozen=True, slots=True)
 class Passage:
@@ -28,7 +30,10 @@ class Passage:
 
 @dataclass(frozen=True, slots=True)
 class Citation:
-    """Source [n] of an answer: the passage it came from and the exact sentence(s) quoted."""
+    """Source [n] of an answer: the passage it came from and the exact sentence(s) quoted.
+
+    `start`/`end`: where `quote` stands in the article's cleaned text (character offsets), so
+    a caller can show it in context; -1 when unknown."""
 
     n: int
     article_id: str
@@ -39,6 +44,8 @@ class Citation:
     quote: str
     score: float
     url: str = ""
+    start: int = -1
+    end: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +70,7 @@ class Answer:
             "generator": self.generator,
             "note": self.note,
             "citations": [
-                {k: v for k, v in asdict(c).items() if k != "url"} | {"url": c.url}
+                {k: v for k, v in asdict(c).items() if k not in _NOT_IN_JSON} | {"url": c.url}
                 for c in self.citations
             ],
             "retrieval_ms": round(self.retrieval_ms, 2),

@@ -93,40 +93,48 @@ def _notice(message: str) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    import functools
-
-    from bot.wiring import open_index, refresh_lexical, sync
-    from ingest.lock import ingest_lock
-    from ingest.sync import FolderMissing, watch_folder
+    import bot
+    from ingest.sync import FolderMissing
 
     folder: Path = args.folder or settings.articles_dir
     if not folder.is_dir():
         raise CliError(f"articles folder not found: {folder}", EXIT_USAGE)
+    try:
+        if args.watch:
+            return _watch(args, settings, folder)
+        report = bot.sync(
+            folder, settings=settings, progress=True, on_skip=_print_skip, on_notice=_notice
+        )
+        _print_report(report, args.json)
+    except FolderMissing as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    return 0
+
+
+def _watch(args: argparse.Namespace, settings: Settings, folder: Path) -> int:
+    """`ingest --watch`: sync on every change, each sync under the ingest lock."""
+    import functools
+
+    from bot.wiring import open_index, refresh_lexical
+    from ingest.lock import ingest_lock
+    from ingest.sync import watch_folder
+
     index = open_index(settings)
 
     def report_and_refresh(report: SyncReport) -> None:
         refresh_lexical(settings, index)
         _print_report(report, args.json)
 
-    try:
-        if args.watch:
-            watch_folder(
-                folder,
-                index,
-                report_and_refresh,
-                interval=args.interval,
-                on_skip=_print_skip,
-                on_notice=_notice,
-                progress=True,
-                guard=functools.partial(ingest_lock, settings.data_dir, _notice),
-            )
-            return 0
-        report = sync(
-            settings, folder, index=index, progress=True, on_skip=_print_skip, on_notice=_notice
-        )
-        _print_report(report, args.json)
-    except FolderMissing as exc:
-        raise CliError(str(exc), EXIT_USAGE) from exc
+    watch_folder(
+        folder,
+        index,
+        report_and_refresh,
+        interval=args.interval,
+        on_skip=_print_skip,
+        on_notice=_notice,
+        progress=True,
+        guard=functools.partial(ingest_lock, settings.data_dir, _notice),
+    )
     return 0
 
 

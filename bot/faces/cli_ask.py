@@ -74,9 +74,9 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
 def _answerer(settings: Settings) -> Answerer:
     """The answerer over the configured index; a missing or empty index is one line that says
     where it looked (bot.wiring.IndexMissing, a NewsbotError)."""
-    from bot.wiring import open_answerer
+    import bot
 
-    return open_answerer(settings)
+    return bot.open_answerer(settings)
 
 
 def _k(value: int | None, settings: Settings) -> int:
