@@ -30,8 +30,6 @@ from bot.faces.cli_render import render_answer, render_json
 from bot.generators.base import Draft, GeneratorFailed, GeneratorUnavailable
 from bot.generators.local import LocalGenerator
 from bot.generators.prompt import build_messages
-from bot.settings import Settings
-from bot.wiring import build_answerer
 from ingest.embed import MiniLMEmbeddings
 from ingest.store import Index, open_client
 from tests.helpers import ANSWER_KEYS, CITATION_KEYS, assert_citations_valid, seeds_into
@@ -423,22 +421,6 @@ def test_local_generator_setup_errors_are_one_line(tmp_path: Path) -> None:
         LocalGenerator(None)
     with pytest.raises(GeneratorUnavailable, match="no such file"):
         LocalGenerator(tmp_path / "missing.gguf")
-
-
-def test_build_answerer_picks_the_generator(seeds_index: Index, tmp_path: Path) -> None:
-    def settings(**kw: object) -> Settings:
-        return Settings(_env_file=None, data_dir=tmp_path, **kw)  # type: ignore[call-arg]
-
-    assert build_answerer(settings(llm="extractive"), seeds_index).generator.name == "extractive"
-    auto = build_answerer(
-        settings(llm="auto", openai_base_url="http://127.0.0.1:9/v1"), seeds_index
-    )
-    assert auto.generator.name == "openai"
-    with pytest.raises(GeneratorUnavailable):
-        build_answerer(settings(llm="local"), seeds_index)
-    keyless = settings(llm="openai", openai_api_key=None, openai_base_url=None)
-    with pytest.raises(GeneratorUnavailable, match="OPENAI_API_KEY"):
-        build_answerer(keyless, seeds_index)  # rather than sending a dummy key to the cloud
 
 
 def test_render_shows_answer_then_sources(answerer: Answerer) -> None:
