@@ -83,8 +83,7 @@ def chunks_per_article(sample: int = 20) -> float:
 
 def build(name: str, generated: int) -> Path:
     """The data dir of index `name`: the seeds plus `generated` articles, synced once."""
-    from bot.wiring import open_index, refresh_lexical
-    from ingest.sync import sync_folder
+    from bot.wiring import open_index, sync
 
     root = OUT / f"ask-{name}"
     data = root / "data"
@@ -101,8 +100,7 @@ def build(name: str, generated: int) -> Path:
         shutil.copy2(seed, articles / seed.name)
     settings = settings_for(data)
     index = open_index(settings)
-    report = sync_folder(articles, index, progress=sys.stderr.isatty())
-    refresh_lexical(settings, index)
+    report = sync(settings, articles, index=index, progress=sys.stderr.isatty())
     stamp.write_text(
         json.dumps({"spec": wanted, "chunks": index.count(), "sync": report.summary()})
     )

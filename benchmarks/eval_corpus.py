@@ -63,12 +63,10 @@ def settings_for(store: Path, embedder: str) -> Settings:
 
 def ingest(corpus: Path, settings: Settings) -> Index:
     """Sync the corpus into the eval store and bring the BM25 cache up to date."""
-    from bot.wiring import open_index, refresh_lexical
-    from ingest.sync import sync_folder
+    from bot.wiring import open_index, sync
 
     index = open_index(settings)
-    report = sync_folder(corpus, index, progress=sys.stderr.isatty())
-    refresh_lexical(settings, index)
+    report = sync(settings, corpus, index=index, progress=sys.stderr.isatty())
     print(
         f"ingest {corpus} -> {settings.data_dir}: {report.summary()} "
         f"({index.count()} chunks indexed)",

@@ -180,19 +180,21 @@ def raw_embedder(corpus: Path) -> dict[str, Any]:
 def newsbot_job(corpus: Path, work: Path, host: str | None, port: int) -> dict[str, Any]:
     """Ingest, re-ingest, one change, questions: what `newsbot ingest` and `ask` do."""
     from bot.core.answer import clean_question, respond
-    from bot.core.extractive import ExtractiveGenerator
-    from bot.core.retrieve import Retriever
     from bot.settings import Settings
-    from bot.wiring import refresh_lexical
-    from ingest.embed import MiniLMEmbeddings
-    from ingest.store import Index
+    from bot.wiring import build_answerer, open_index, refresh_lexical
     from ingest.sync import sync_folder
 
-    settings = Settings(data_dir=work / "data")
-    model = MiniLMEmbeddings()
-    model.embed_query("warm up")  # model load is start-up, not ingest
-    client = _client(work, host, port)
-    index = Index(client, model, MiniLMEmbeddings.model_id)
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        data_dir=work / "data",
+        chroma_host=host,
+        chroma_port=port,
+        embedder="minilm",
+        llm="extractive",
+    )
+    index = open_index(settings)
+    index.embeddings.embed_query("warm up")  # model load is start-up, not ingest
+    client = index.client
 
     def ingest() -> tuple[Any, float, float]:
         started = time.perf_counter()
@@ -211,8 +213,8 @@ def newsbot_job(corpus: Path, work: Path, host: str | None, port: int) -> dict[s
     finally:
         changed.write_bytes(original)  # the corpus is shared with the next runs
 
-    retriever = Retriever(index, settings.data_dir / "lexical")
-    generator = ExtractiveGenerator()
+    answerer = build_answerer(settings, index)
+    retriever, generator = answerer.retriever, answerer.generator
     asked = questions(len(list(corpus.glob("gen_*.txt"))))
     started = time.perf_counter()
     retriever.retrieve(asked[0]["question"], TOP_K)  # first question: loads the BM25 cache

@@ -20,7 +20,8 @@ def _alias(name: str) -> AliasChoices:
 
 
 class Settings(BaseSettings):
-    """Every knob newsbot has; `.env.example` documents each one."""
+    """The core's and the CLI's knobs (articles, index, answering); `.env.example` documents
+    each one. The Discord face has its own section, `DiscordSettings`."""
 
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
