@@ -9,10 +9,10 @@ BM25 cache), and reused by later runs: embedding 10k chunks takes minutes on a s
 A build that was interrupted resumes where it stopped (ingest is crash-safe); delete the folder
 to rebuild from scratch.
 
-Every question of bot/evalsets/seeds.jsonl is asked --rounds times on a warm answerer (model loaded,
-BM25 cache loaded); the table shows retrieval, answer and total milliseconds, p50/p95 by
-nearest rank. Cold start is the wall time of a whole `python -m bot.cli ask` process, median of
---cold runs. Prints figures next to the issue's targets; asserts nothing.
+Every question of bot/eval/evalsets/seeds.jsonl is asked --rounds times on a warm answerer
+(model loaded, BM25 cache loaded); the table shows retrieval, answer and total milliseconds,
+p50/p95 by nearest rank. Cold start is the wall time of a whole `python -m bot.faces.cli ask`
+process, median of --cold runs. Prints figures next to the issue's targets; asserts nothing.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from benchmarks.corpus import write_corpus
-from bot.evaluate import percentile
+from bot.eval.evaluate import percentile
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -83,8 +83,7 @@ def chunks_per_article(sample: int = 20) -> float:
 
 def build(name: str, generated: int) -> Path:
     """The data dir of index `name`: the seeds plus `generated` articles, synced once."""
-    from bot.app import open_index, refresh_lexical
-    from ingest.sync import sync_folder
+    from bot.wiring import open_index, sync
 
     root = OUT / f"ask-{name}"
     data = root / "data"
@@ -101,8 +100,7 @@ def build(name: str, generated: int) -> Path:
         shutil.copy2(seed, articles / seed.name)
     settings = settings_for(data)
     index = open_index(settings)
-    report = sync_folder(articles, index, progress=sys.stderr.isatty())
-    refresh_lexical(settings, index)
+    report = sync(settings, articles, index=index, progress=sys.stderr.isatty())
     stamp.write_text(
         json.dumps({"spec": wanted, "chunks": index.count(), "sync": report.summary()})
     )
@@ -111,9 +109,9 @@ def build(name: str, generated: int) -> Path:
 
 def warm_timings(name: str, data: Path, rounds: int) -> Timings:
     """Every eval question `rounds` times on a warm answerer, timed by stage."""
-    from bot.answer import build_answerer, clean_question, evidence_k, respond
-    from bot.app import open_index
-    from bot.evaluate import load_set
+    from bot.core.answer import clean_question, evidence_k, respond
+    from bot.eval.evaluate import load_set
+    from bot.wiring import build_answerer, open_index
 
     settings = settings_for(data)
     index = open_index(settings)
@@ -143,7 +141,7 @@ def cold_start(data: Path, runs: int, *args: str) -> float:
     for _ in range(runs):
         started = time.perf_counter()
         result = subprocess.run(
-            [sys.executable, "-m", "bot.cli", *args],
+            [sys.executable, "-m", "bot.faces.cli", *args],
             cwd=data.parent,
             env=env,
             capture_output=True,

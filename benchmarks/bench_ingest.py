@@ -24,10 +24,10 @@ from benchmarks.suite import store
 from ingest.embed import MiniLMEmbeddings
 from ingest.load import list_files, read_article
 from ingest.models import Article, Chunk
-from ingest.sentences import sentences
 from ingest.split import split_article
 from ingest.store import Index, open_client
 from ingest.sync import sync_folder
+from ingest.text.sentences import sentences
 
 
 def raw_rate(model: MiniLMEmbeddings, texts: list[str]) -> float:

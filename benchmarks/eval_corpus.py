@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.evaluate import EvalSet
+    from bot.eval.evaluate import EvalSet
     from bot.settings import Settings
     from ingest.store import Index
 
@@ -63,12 +63,10 @@ def settings_for(store: Path, embedder: str) -> Settings:
 
 def ingest(corpus: Path, settings: Settings) -> Index:
     """Sync the corpus into the eval store and bring the BM25 cache up to date."""
-    from bot.app import open_index, refresh_lexical
-    from ingest.sync import sync_folder
+    from bot.wiring import open_index, sync
 
     index = open_index(settings)
-    report = sync_folder(corpus, index, progress=sys.stderr.isatty())
-    refresh_lexical(settings, index)
+    report = sync(settings, corpus, index=index, progress=sys.stderr.isatty())
     print(
         f"ingest {corpus} -> {settings.data_dir}: {report.summary()} "
         f"({index.count()} chunks indexed)",
@@ -90,9 +88,9 @@ def corpus_for(args: argparse.Namespace, qa: EvalSet) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from bot.answer import build_answerer
-    from bot.eval_report import EvalReport, format_report
-    from bot.evaluate import EvalSetError, evaluate, load_set, select
+    from bot.eval.evaluate import EvalSetError, evaluate, load_set, select
+    from bot.eval.report import EvalReport, format_report
+    from bot.wiring import build_answerer
 
     args = parse_args(argv)
     try:

@@ -3,7 +3,7 @@
     python -m benchmarks.reuters SGM_DIR_OR_TARGZ OUT_DIR [--files reut2-000.sgm,reut2-001.sgm]
 
 The collection may be shared for research only and its copyright is Reuters Ltd's, so the
-project ships the questions (bot/evalsets/reuters.jsonl) and this script, never article text.
+project ships the questions (bot/eval/evalsets/reuters.jsonl) and this script, never article text.
 Text is kept as the wire had it (datelines, tables, the "Reuter" sign-off): cleaning is ingest's
 job, and an eval corpus that was pre-cleaned would flatter the cleaner. See benchmarks/REUTERS.md.
 """

@@ -3,10 +3,10 @@
     python -m benchmarks.suite [--sizes 1000,10000] [--sentences 6] [--out benchmarks/out]
 
 For each size a synthetic corpus is written (`benchmarks.corpus`, plus the five seeds so a few
-questions of bot/evalset.jsonl have their answers in it), then measured in both store modes:
+questions of bot/eval/evalset.jsonl have their answers in it), then measured in both store modes:
 the embedded store and a `chroma run` server this script starts on 127.0.0.1 at a free port
 (and stops by PID, on Ctrl-C and errors too). Every measurement runs in a fresh worker process
-calling the core directly (`ingest.sync.sync_folder`, `bot.answer`), so each peak-RSS figure
+calling the core directly (`ingest.sync.sync_folder`, `bot.core.answer`), so each peak-RSS figure
 belongs to one configuration; only the cold-start figure runs `newsbot ask` as a process.
 
 newsbot: full ingest (sync + BM25 cache, as `newsbot ingest` does), no-op re-ingest, one changed
@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.corpus import PLACES, TOPICS, write_corpus
-from bot.evaluate import load_cases, percentile
+from bot.eval.evaluate import load_cases, percentile
 from ingest.chroma_process import free_port, start_chroma, stop_process
 
 REPO = Path(__file__).resolve().parent.parent
@@ -179,20 +179,22 @@ def raw_embedder(corpus: Path) -> dict[str, Any]:
 
 def newsbot_job(corpus: Path, work: Path, host: str | None, port: int) -> dict[str, Any]:
     """Ingest, re-ingest, one change, questions: what `newsbot ingest` and `ask` do."""
-    from bot.answer import clean_question, respond
-    from bot.app import refresh_lexical
-    from bot.extractive import ExtractiveGenerator
-    from bot.retrieve import Retriever
+    from bot.core.answer import clean_question, respond
     from bot.settings import Settings
-    from ingest.embed import MiniLMEmbeddings
-    from ingest.store import Index
+    from bot.wiring import build_answerer, open_index, refresh_lexical
     from ingest.sync import sync_folder
 
-    settings = Settings(data_dir=work / "data")
-    model = MiniLMEmbeddings()
-    model.embed_query("warm up")  # model load is start-up, not ingest
-    client = _client(work, host, port)
-    index = Index(client, model, MiniLMEmbeddings.model_id)
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        data_dir=work / "data",
+        chroma_host=host,
+        chroma_port=port,
+        embedder="minilm",
+        llm="extractive",
+    )
+    index = open_index(settings)
+    index.embeddings.embed_query("warm up")  # model load is start-up, not ingest
+    client = index.client
 
     def ingest() -> tuple[Any, float, float]:
         started = time.perf_counter()
@@ -211,8 +213,8 @@ def newsbot_job(corpus: Path, work: Path, host: str | None, port: int) -> dict[s
     finally:
         changed.write_bytes(original)  # the corpus is shared with the next runs
 
-    retriever = Retriever(index, settings.data_dir / "lexical")
-    generator = ExtractiveGenerator()
+    answerer = build_answerer(settings, index)
+    retriever, generator = answerer.retriever, answerer.generator
     asked = questions(len(list(corpus.glob("gen_*.txt"))))
     started = time.perf_counter()
     retriever.retrieve(asked[0]["question"], TOP_K)  # first question: loads the BM25 cache
@@ -271,7 +273,7 @@ def cold_start(work: Path, host: str | None, port: int, question: str) -> dict[s
         env |= {"CHROMA_HOST": host, "CHROMA_PORT": str(port)}
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "ask", question, "--json"],
+        [sys.executable, "-m", "bot.faces.cli", "ask", question, "--json"],
         cwd=work,
         env=env,
         capture_output=True,
@@ -289,7 +291,9 @@ BASELINE_BATCH = 1000
 
 
 def baseline_job(corpus: Path, work: Path, host: str | None, port: int) -> dict[str, Any]:
-    """The plain pipeline: load, split, embed and add everything; re-ingest adds it all again."""
+    """The plain pipeline: load, split, embed and add everything; re-ingest adds it all again.
+
+    Its two LangChain packages are the `bench` extra: `pip install -e '.[bench]'`."""
     from langchain_chroma import Chroma
     from langchain_core.documents import Document
     from langchain_text_splitters import RecursiveCharacterTextSplitter

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
 
-from ingest.sentences import is_abbreviation
+from ingest.text.sentences import is_abbreviation
 
 # --- measuring lines -------------------------------------------------------------------------
 

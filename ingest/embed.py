@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from ingest.errors import NewsbotError
+
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
@@ -24,7 +26,7 @@ MAX_TOKENS = 256  # the model's trained window; longer text is truncated
 BATCH = 8  # measured on 2 cores: 8 beats 1, 32 and 64 (less padding, cache-friendly)
 
 
-class EmbedderUnavailable(RuntimeError):
+class EmbedderUnavailable(NewsbotError, RuntimeError):
     """The chosen embedder cannot run here (package missing, no API key)."""
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from ingest.clean import clean_text, is_boilerplate, is_byline
 from ingest.html_text import html_to_document
 from ingest.models import Article, Skipped
-from ingest.sentences import sentences
+from ingest.text.sentences import sentences
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
 MAX_BYTES = 5 * 1024 * 1024

@@ -9,8 +9,8 @@ embedder: a splitter never calls the model.
 from __future__ import annotations
 
 from ingest.models import Article, Chunk
-from ingest.sentences import sentence_spans
 from ingest.store import chunk_id
+from ingest.text.sentences import sentence_spans
 
 TARGET_TOKENS = 220  # the model reads 256; leave room for the title line prefix
 OVERLAP_SENTENCES = 1

@@ -23,6 +23,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
+from ingest.errors import NewsbotError
 from ingest.models import Article, Chunk
 
 META_ID = "__meta__"  # manifest record holding the index generation
@@ -36,7 +37,7 @@ CONNECT_TIMEOUT = 5.0
 log = logging.getLogger(__name__)
 
 
-class StoreUnavailable(RuntimeError):
+class StoreUnavailable(NewsbotError, RuntimeError):
     """Chroma cannot be reached or opened; the message is one line for the user."""
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.errors import NewsbotError
 from ingest.load import article_key, file_hash, list_files, read_article, size_problem
 from ingest.models import Article, Chunk, Skipped
 from ingest.progress import Progress
@@ -32,7 +33,7 @@ SAME_ID = (
 )
 
 
-class FolderMissing(FileNotFoundError):
+class FolderMissing(NewsbotError, FileNotFoundError):
     """The articles folder does not exist (the CLI exits 2)."""
 
 

@@ -17,12 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_faults import QUESTION, answer_of, one_line_error, run_newsbot
 
 from ingest.load import MAX_BYTES, read_article
 from ingest.models import Article
 from ingest.store import open_client
-from tests.conftest import SEEDS
+from tests.helpers import QUESTION, SEEDS, answer_of, one_line_error, run_newsbot
 
 GOOD = (
     "Lighthouse restored in Porto\n\n"

@@ -2,7 +2,7 @@
 
 Everything real: `chroma run` servers of the test's own (killed, frozen and restarted by PID),
 the packaged MiniLM model, `newsbot` processes. SIGKILL during an ingest is covered by
-tests/ingest/test_cli_ingest.py::test_sigkill_then_rerun_gives_the_exact_index (both store
+tests/bot/faces/test_cli_ingest.py::test_sigkill_then_rerun_gives_the_exact_index (both store
 modes), so it is not repeated here.
 """
 
@@ -24,17 +24,17 @@ from typing import Any
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from bot.answer import Answerer
-from bot.extractive import ExtractiveGenerator
-from bot.retrieve import Retriever
+from bot.core.answer import Answerer
+from bot.core.extractive import ExtractiveGenerator
+from bot.core.retrieve import Retriever
 from ingest.chroma_process import free_port, start_chroma, stop_process
 from ingest.embed import MiniLMEmbeddings
 from ingest.lexical import LexicalIndex
 from ingest.store import META_ID, Index, StoreUnavailable, collection_name, open_client
 from ingest.sync import sync_folder
-from tests.conftest import SEEDS
-from tests.faults.conftest import (
+from tests.helpers import (
     QUESTION,
+    SEEDS,
     answer_of,
     assert_exact,
     newsbot_env,
@@ -171,7 +171,7 @@ def test_server_killed_during_ingest_fails_in_one_line_and_rerun_is_exact(
     write_corpus(folder, 80)
     watcher = Index(open_client(None, "127.0.0.1", own_server.port), embeddings, MODEL)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "ingest", str(folder), "--json"],
+        [sys.executable, "-m", "bot.faces.cli", "ingest", str(folder), "--json"],
         cwd=tmp_path,
         env=newsbot_env(tmp_path, **own_server.env),
         stdout=subprocess.PIPE,
@@ -542,7 +542,7 @@ def test_interactive_ask_reports_a_lost_server_and_keeps_the_prompt(
     server is back, is answered in the same session (`--json`: one answer a line)."""
     assert run_newsbot(tmp_path, "ingest", str(articles_dir), **own_server.env).returncode == 0
     session = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "ask", "--json"],
+        [sys.executable, "-m", "bot.faces.cli", "ask", "--json"],
         cwd=tmp_path,
         env=newsbot_env(tmp_path, **own_server.env),
         stdin=subprocess.PIPE,

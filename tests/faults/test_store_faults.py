@@ -21,7 +21,7 @@ import pytest
 from ingest.chroma_process import free_port, start_chroma, stop_process
 from ingest.embed import MiniLMEmbeddings
 from ingest.store import Index, open_client
-from tests.faults.conftest import QUESTION, assert_exact, one_line_error, run_newsbot
+from tests.helpers import QUESTION, assert_exact, one_line_error, run_newsbot
 
 MODEL = MiniLMEmbeddings.model_id
 TOO_SMALL = "600k"  # room for Chroma's empty database, not for the seeds' chunks

@@ -20,7 +20,7 @@ from ingest.embed import MiniLMEmbeddings
 from ingest.lock import ingest_lock
 from ingest.store import Index
 from ingest.sync import sync_folder
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 MODEL = MiniLMEmbeddings.model_id
 
@@ -46,7 +46,7 @@ def test_a_second_ingest_waits_for_the_first_instead_of_redoing_its_work(
         assert sync_folder(articles_dir, index).added == 5  # the first ingest's work
         err = (tmp_path / "second.err").open("w+", encoding="utf-8")
         second = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "ingest", str(articles_dir), "--json"],
+            [sys.executable, "-m", "bot.faces.cli", "ingest", str(articles_dir), "--json"],
             cwd=tmp_path,
             env=env,
             stdout=subprocess.PIPE,

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from benchmarks.odd_text import ODD_PIECES, ODD_UNITS, odd_body
 from ingest.load import read_article
 from ingest.models import Article
-from ingest.sentences import sentence_spans
 from ingest.split import split_article
+from ingest.text.sentences import sentence_spans
 
 SIZE = 200_000
 FORMATS = ("txt", "md", "html")

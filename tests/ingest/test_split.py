@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.models import Article
-from ingest.sentences import sentence_spans, sentences
 from ingest.split import TARGET_TOKENS, estimate_tokens, split_article
+from ingest.text.sentences import sentence_spans, sentences
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

@@ -1,0 +1,1 @@
+"""Answer quality: the bundled question sets, the scoring and its report."""

@@ -1,0 +1,1 @@
+"""What writes an answer's text from the evidence: extractive, language models, the prompt."""

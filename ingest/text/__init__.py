@@ -1,0 +1,1 @@
+"""Text primitives shared by ingest and the answering core: words, stems, sentences."""

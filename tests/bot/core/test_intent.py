@@ -1,0 +1,323 @@
+"""Question intent and answer spans: the rules that make an answer say when, where, how many."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.intent import Intent, Kind, find_answer, intent_of
+
+MERZ = (
+    "German Chancellor Friedrich Merz told reporters the US and Russian presidents agreed in "
+    'the calls that the meeting would be held "within the next two weeks".'
+)
+HOSTED = (
+    "US President Donald Trump hosted Ukrainian President Volodymyr Zelensky and seven European "
+    "leaders at the White House on Monday, with a focus on resolving the Ukrainian crisis."
+)
+LOCATION = (
+    "Russian President Vladimir Putin was not at the White House, but Trump called him during a "
+    "break in the day's meeting, discussing arrangements for a possible Putin-Zelensky summit "
+    '"at a location to be determined".'
+)
+PAST = "The last face-to-face meeting between Putin and Zelensky was in 2019."
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many European leaders attended?", Kind.HOW_MANY),
+        ("how much cocoa reached Bahia's ports that week?", Kind.HOW_MANY),
+        ("What's the death toll?", Kind.HOW_MANY),
+        ("When will Putin and Zelensky meet?", Kind.WHEN),
+        ("by when do they want a deal?", Kind.WHEN),
+        ("Where will the Putin-Zelensky summit be held?", Kind.WHERE),
+        ("which city hosts the talks?", Kind.WHERE),
+        ("Who hosted Zelensky?", Kind.WHO),
+        ("who is ukraine's defence minister?", Kind.WHO),
+        ("who is sun chenghao?", Kind.WHAT),
+        ("Why did the talks fall short of a breakthrough?", Kind.WHY),
+        ("what caused the delay?", Kind.WHY),
+        ("Did they agree on a ceasefire?", Kind.YES_NO),
+        ("is zelensky up for meeting putin?", Kind.YES_NO),
+        ("What did Fredchic Mirz confirm about Putin?", Kind.SAID),
+        ("how did Moscow react?", Kind.SAID),
+        ("Do the outlets agree on the casualty numbers?", Kind.COMPARISON),
+        ("what's going on with oil prices?", Kind.SUMMARY),
+        ("give me the gist", Kind.SUMMARY),
+        ("Who met at the White House and what did they discuss?", Kind.WHAT),
+    ],
+)
+def test_question_kinds(question: str, kind: Kind) -> None:
+    assert intent_of(question).kind is kind
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("How many European leaders attended?", "leaders"),
+        ("How many people were killed in the strikes?", "people"),
+        ("how many were hurt in the air raid?", "hurt"),
+        ("How many died?", "died"),
+    ],
+)
+def test_the_counted_unit_is_the_noun_not_the_verb(question: str, unit: str) -> None:
+    assert intent_of(question).unit == unit
+
+
+def test_speaker_of_a_what_did_x_say_question() -> None:
+    assert intent_of("What did Fredchic Mirz confirm about Putin?").speaker == "Fredchic Mirz"
+
+
+def test_bare_follow_up_keeps_the_counting_and_takes_the_new_unit() -> None:
+    follow = intent_of("and injured?", earlier="How many people died in the strikes?")
+    assert follow == Intent(Kind.HOW_MANY, unit="injured")
+    assert intent_of("where?", earlier="When will they meet?").kind is Kind.WHERE
+
+
+def _span(question: str, sentence: str) -> str:
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None
+    return sentence[span.start : span.end]
+
+
+def test_a_count_with_the_asked_unit_is_lifted_whole() -> None:
+    assert _span("How many European leaders attended?", HOSTED) == "seven European leaders"
+
+
+def test_a_future_question_wants_a_future_time() -> None:
+    question = "When will Putin and Zelensky meet?"
+    ahead = find_answer(intent_of(question), MERZ, question)
+    behind = find_answer(intent_of(question), PAST, question)
+    assert ahead is not None and behind is not None
+    assert MERZ[ahead.start : ahead.end] == "within the next two weeks"
+    assert ahead.strength > behind.strength
+
+
+def test_an_undecided_place_is_the_answer_to_where() -> None:
+    assert _span("Where will the summit be held?", LOCATION) == "at a location to be determined"
+
+
+def test_labels_and_dates_are_not_counts() -> None:
+    intent = intent_of("How many articles were signed?")
+    assert find_answer(intent, "It was signed on August 18 under Article 5.") is None
+
+
+def test_a_dateline_date_is_not_when_the_event_happened() -> None:
+    question = "When did Iran launch the offensive?"
+    span = find_answer(intent_of(question), "LONDON, March 4 - Iran launched it on Jan 9.")
+    assert span is not None and span.strength == 1.0
+    dated = find_answer(intent_of(question), "LONDON, March 4 - Iran launched an offensive.")
+    assert dated is not None and dated.strength < 0.5
+
+
+def test_a_sentence_without_the_answer_type_carries_nothing() -> None:
+    intent = intent_of("How many European leaders attended?")
+    assert not intent.carries("European leaders seemed to be pressing their case.")
+    assert intent.carries(HOSTED)
+    assert intent_of("What happened?").carries("Anything at all.")
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "theirs"),
+    [
+        # the clause before the verb speaks; a name earlier in the sentence does not
+        (
+            "What did Erik Penser say?",
+            "The Wallenbergs bought the option, blocking Erik Penser's bid, a statement said.",
+            False,
+        ),
+        (
+            "How did ChemLawn react?",
+            "Analyst Peter Schlang said ChemLawn could find a buyer.",
+            False,
+        ),
+        (
+            "How did ChemLawn react?",
+            '"A surprise," said Debra Strohmaier, a ChemLawn spokeswoman.',
+            True,
+        ),
+        (
+            "What did Sculley say?",
+            "John Sculley, Apple's chairman, said sales would be strong.",
+            True,
+        ),
+        (
+            "What did Sculley say?",
+            "John Sculley, Apple chairman, declined to estimate sales, but he said it would sell.",
+            True,
+        ),
+        (
+            "what's china's official line on this",
+            "Chinese spokeswoman Mao Ning said talks help.",
+            True,
+        ),
+        ("What did Merz say?", "Merz's deputy was not at the talks, officials said.", False),
+    ],
+)
+def test_what_x_said_needs_x_to_be_the_one_speaking(
+    question: str, sentence: str, theirs: bool
+) -> None:
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None
+    assert (span.strength >= 0.9) is theirs
+
+
+def test_a_bare_follow_up_asks_the_new_speaker() -> None:
+    assert intent_of("and Starmer?", "What did Merz say?") == Intent(Kind.SAID, speaker="Starmer")
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answers"),
+    [
+        # a plan, a possibility, a decision on hold: not when it happened
+        (
+            "When did the Army choose its missile?",
+            "The Army has been considering buying Rapier missiles this year.",
+            False,
+        ),
+        (
+            "When did the Army choose its missile?",
+            "The Army chose the Rapier missile in March.",
+            True,
+        ),
+        # a denial answers a yes/no question about an outcome
+        (
+            "Did the shareholders approve the buyout?",
+            "Shareholders have not yet approved the buyout, which may be delayed.",
+            True,
+        ),
+        (
+            "Did the shareholders approve the buyout?",
+            "A rival bidder might be discouraged by the breakup fee, analysts agreed.",
+            False,
+        ),
+    ],
+)
+def test_what_happened_is_not_answered_by_what_is_only_planned(
+    question: str, sentence: str, answers: bool
+) -> None:
+    span = find_answer(intent_of(question), sentence, question)
+    assert (span is not None and span.strength >= 0.5) is answers
+
+
+def test_a_year_that_names_an_act_dates_nothing() -> None:
+    question = "When do the wheat price guarantees expire?"
+    sentence = (
+        "Arrangements will apply after June 30, 1989, when the pricing provisions of the "
+        "1984 Wheat Marketing Act expire."
+    )
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and sentence[span.start : span.end].endswith("June 30, 1989")
+
+
+def test_of_two_equal_times_the_one_beside_the_question_words_answers() -> None:
+    question = "when did the full scale invasion start"
+    sentence = "They last met in 2019, before Moscow's full-scale invasion in 2022."
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and "2022" in sentence[span.start : span.end]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "who"),
+    [
+        # a country is no answer to who; the name that acts is
+        (
+            "Who from the chip industry admitted regulators might object?",
+            "U.S. chipmakers, led by Charles Sporck, admitted regulators might object.",
+            "Charles Sporck",
+        ),
+        # the question's own name is no answer either
+        (
+            "Who owned Home State Savings?",
+            "Home State Savings Bank was owned by Marvin Warner, a former ambassador.",
+            "Marvin Warner",
+        ),
+    ],
+)
+def test_who_is_answered_by_a_name_the_question_does_not_already_hold(
+    question: str, sentence: str, who: str
+) -> None:
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and sentence[span.start : span.end] == who
+
+
+def test_what_x_made_of_it_asks_for_x_words() -> None:
+    assert intent_of("and what did Thatcher make of it?", "Who won Greenwich?") == Intent(
+        Kind.SAID, speaker="Thatcher"
+    )
+
+
+def test_a_past_question_is_not_answered_by_what_someone_will_do() -> None:
+    question = "When did Reagan sign the appliance bill into law?"
+    sentence = "Congress sent the bill to Reagan last year; he has indicated he will sign it."
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and span.strength < 0.5
+
+
+def test_names_joined_by_and_are_one_answer() -> None:
+    question = "Who led the producers at the coffee talks?"
+    sentence = "Brazil and Colombia led the producers at the talks, delegates said."
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and sentence[span.start : span.end] == "Brazil and Colombia"
+
+
+def test_which_minister_wants_the_name_beside_minister() -> None:
+    question = "Which minister approved the Union Faith deal?"
+    sentence = "Nova said Consumer Affairs Minister Michel Cote approved the Union Faith deal."
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and "Michel Cote" in sentence[span.start : span.end]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "amount"),
+    [
+        (
+            "How much meat scheme debt is New Zealand writing off?",
+            "New Zealand will write off 1.03 billion N.Z. Dlrs of debt, Douglas said.",
+            "1.03 billion N.Z. Dlrs",
+        ),
+        (
+            "How much did Brazil hand over to the IMF last year?",
+            "Brazil paid the IMF 922 mln dlrs last year, Funaro said.",
+            "922 mln dlrs",
+        ),
+    ],
+)
+def test_how_much_of_a_money_noun_or_verb_wants_an_amount(
+    question: str, sentence: str, amount: str
+) -> None:
+    intent = intent_of(question)
+    span = find_answer(intent, sentence, question)
+    assert span is not None and span.strength == 1.0
+    assert sentence[span.start : span.end] == amount
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place"),
+    [
+        (
+            "The first cars will be sold in West Germany, Austria and Switzerland.",
+            "West Germany, Austria and Switzerland",
+        ),
+        ("Talks were held in Paris, Smith said.", "Paris"),
+        # a company after "to" is no place; the dateline is only where the story was filed
+        (
+            "GENEVA, March 2 - Chrysler sold its unit to Peugeot SA.",
+            "GENEVA, March 2",
+        ),
+    ],
+)
+def test_a_place_is_a_list_of_places_and_no_company(sentence: str, place: str) -> None:
+    question = "Where will the cars be sold?"
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None
+    assert sentence[span.start : span.end].removeprefix("in ").removeprefix("held in ") == place
+
+
+def test_a_decision_in_the_past_perfect_is_said_outright() -> None:
+    """ "had agreed" decides as plainly as "agreed"."""
+    question = "Did the board agree to the sale?"
+    sentence = "The chairman said the board had agreed to the sale last week."
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and span.strength == 1.0
+    assert sentence[span.start : span.end] == "had agreed"
