@@ -147,6 +147,13 @@ _RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
             r"|\bstack up\b|\b(cheaper|dearer|pricier|costlier) than\b",
         ),
         (
+            # "What's Moi saying about where the economy is heading?" asks for Moi's words,
+            # whatever question word follows
+            Kind.SAID,
+            r"^\W*what(?:'s|’s|\s+is|\s+was|\s+did|\s+does|\s+do|\s+has|\s+have)\s+"
+            r"(?:.{1,60}?)\s+(?:say|says|saying|said|tell|telling|think|thinking)\s+about\b",
+        ),
+        (
             Kind.HOW_MANY,
             r"\bhow (many|much|large|big|high|low|far|long (?!until|till|before))\b"
             r"|\b(death|casualty) toll\b"
@@ -283,8 +290,8 @@ def _last_word(text: str) -> str:
 
 def _speaker(question: str) -> str:
     m = re.search(
-        rf"\bwhat (?:did|does|do|has|have|had|was|is|will)\s+(.{{1,60}}?)\s+"
-        rf"{_SPEECH_VERBS}\b",
+        rf"\bwhat(?:'s|’s| did| does| do| has| have| had| was| is| will)\s+(.{{1,60}}?)\s+"
+        rf"(?:{_SPEECH_VERBS}|saying|telling|thinking)\b",
         question,
         re.I,
     ) or re.search(

@@ -321,3 +321,15 @@ def test_a_decision_in_the_past_perfect_is_said_outright() -> None:
     span = find_answer(intent_of(question), sentence, question)
     assert span is not None and span.strength == 1.0
     assert sentence[span.start : span.end] == "had agreed"
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("What's Moi saying about where Kenya's economy is heading?", "Moi"),
+        ("What did Reagan say about when he approved the shipment?", "Reagan"),
+    ],
+)
+def test_what_x_says_about_where_or_when_wants_x_words(question: str, speaker: str) -> None:
+    """The question word inside ("about where ...") does not make it a where-question."""
+    assert intent_of(question) == Intent(Kind.SAID, speaker=speaker)
