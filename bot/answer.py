@@ -21,15 +21,17 @@ from bot.compose import Claim, Quote, compose
 from bot.evidence import Evidence, Sentence
 from bot.extractive import ExtractiveGenerator, extract
 from bot.generator import Generator, GeneratorFailed, GeneratorUnavailable
-from bot.models import Answer
+from bot.models import Answer, Copy
 from bot.relevance import Verdict, judge, undisclosed, weigh_meaning
 from bot.retrieve import Filters, Retrieval, Retriever, ms_since
 from bot.verify import gives_asked_type, missing_type_note, verify
 from ingest.embed import similarity_floor
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from bot.settings import Settings
-    from ingest.store import Index
+    from ingest.store import Index, Record
 
 MAX_QUESTION_CHARS = 2000
 EVIDENCE_POOL = 12  # passages weighed for the answer; the answer itself cites 1-3 sentences
@@ -287,7 +289,7 @@ class Answerer:
         *,
         k: int | None = None,
     ) -> Answer:
-        return answer_question(
+        answer = answer_question(
             question,
             self.retriever,
             self.generator,
@@ -295,6 +297,23 @@ class Answerer:
             filters=filters,
             follow_up_of=follow_up_of,
         )
+        if not answer.citations:
+            return answer
+        return with_copies(answer, self.retriever.index.copies())
+
+
+def with_copies(answer: Answer, copies: Mapping[str, Sequence[Record]]) -> Answer:
+    """Each citation with the copies of its article ("also in: ..."): a copy is not indexed
+    apart, so the answer cites one source and names the others beside it."""
+    cited = [
+        replace(c, also_in=tuple(_copy(r) for r in copies.get(c.article_id, ())))
+        for c in answer.citations
+    ]
+    return replace(answer, citations=cited)
+
+
+def _copy(record: Record) -> Copy:
+    return Copy(record.outlet, record.title, record.file, record.url, record.published)
 
 
 def make_generator(settings: Settings) -> Generator:

@@ -78,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     src.add_argument("--json", action="store_true", help="print as JSON")
 
     sub.add_parser("discord", help="run the Discord bot (needs DISCORD_TOKEN)")
+    from bot.cli_feeds import add_commands
+
+    add_commands(sub)
     return parser
 
 
@@ -117,6 +120,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         if args.watch:
+            _schedule_fetch(settings)
             watch_folder(
                 folder,
                 index,
@@ -134,6 +138,22 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     except FolderMissing as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
     return 0
+
+
+def _schedule_fetch(settings: Settings) -> None:
+    """Read the feeds every NEWSBOT_FETCH_EVERY in the background; the watch syncs the files."""
+    import threading
+
+    from bot.cli_feeds import fetch_feeds
+    from ingest.schedule import run_every
+
+    def job() -> None:
+        report = fetch_feeds(settings, _notice)
+        if report is not None and report.stories:
+            _notice(f"fetched {report.summary()}")
+
+    if settings.fetch_every:
+        run_every(settings.fetch_every, job, threading.Event(), "feed reader")
 
 
 def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
@@ -179,7 +199,15 @@ def cmd_discord(args: argparse.Namespace, settings: Settings) -> int:
         answerer.retriever.lexical()  # built once and kept for the next question
         return report
 
-    return run_discord(settings, answerer, reingest, index.articles)
+    def fetch() -> SyncReport | None:
+        from bot.cli_feeds import fetch_and_sync
+
+        _, report = fetch_and_sync(settings, index, _notice)
+        if report is not None:
+            answerer.retriever.lexical()
+        return report
+
+    return run_discord(settings, answerer, reingest, index.articles, fetch)
 
 
 def _command(name: str) -> Callable[[argparse.Namespace, Settings], int]:
@@ -187,6 +215,10 @@ def _command(name: str) -> Callable[[argparse.Namespace, Settings], int]:
         return cmd_ingest
     if name == "sources":
         return cmd_sources
+    if name in ("feeds", "fetch"):
+        from bot import cli_feeds
+
+        return cli_feeds.run_feeds if name == "feeds" else cli_feeds.run_fetch
     if name in ("ask", "eval"):
         from bot import cli_ask
 

@@ -45,6 +45,7 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 
 from bot.discord_format import (
+    format_announcement,
     format_report,
     format_sources,
     one_line,
@@ -222,6 +223,7 @@ class NewsBot(discord.Client):
         reingest: Callable[[], SyncReport],
         sources: Callable[[], list[Record]],
         *,
+        fetch: Callable[[], SyncReport | None] | None = None,
         concurrency: int = 4,
         clock: Callable[[], float] = time.monotonic,
         intents: discord.Intents | None = None,
@@ -238,6 +240,8 @@ class NewsBot(discord.Client):
         self._asker = asker
         self._reingest = reingest
         self._sources = sources
+        self._fetch = fetch
+        self._tasks: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(concurrency)
         self._reingest_lock = asyncio.Lock()
         self._cooldown = Cooldown(settings.discord_cooldown, clock)
@@ -274,6 +278,47 @@ class NewsBot(discord.Client):
         else:
             synced = await self.tree.sync()
             log.info("synced %d global commands (may take up to an hour to appear)", len(synced))
+        if self._fetch is not None and self.settings.fetch_every > 0:
+            task = asyncio.create_task(self._fetch_every(self._fetch, self.settings.fetch_every))
+            self._tasks.add(task)  # held: the loop keeps only a weak reference to a task
+
+    # -- feeds and announcements ---------------------------------------------------------------
+
+    async def _fetch_every(self, fetch: Callable[[], SyncReport | None], seconds: float) -> None:
+        """Read the feeds and sync now and every `seconds`, announcing what was added; a round
+        that fails is logged and the next one comes all the same."""
+        await self.wait_until_ready()
+        while not self.is_closed():
+            try:
+                async with self._reingest_lock:
+                    report = await asyncio.to_thread(fetch)
+                if report is not None:
+                    await self.announce(report)
+            except Exception as exc:
+                self._log_failure("reading the feeds", exc)
+            await asyncio.sleep(seconds)
+
+    async def announce(self, report: SyncReport) -> None:
+        """Post the articles a sync added to NEWSBOT_DISCORD_ANNOUNCE_CHANNEL, if one is set.
+
+        One message (more only past Discord's 2000 characters), pinging no one; a refused send
+        is logged, never retried (the next sync announces its own articles)."""
+        channel_id = self.settings.discord_announce_channel
+        if channel_id is None or not report.new:
+            return
+        channel = self.get_partial_messageable(channel_id)
+        for part in format_announcement(report.new):
+            try:
+                await channel.send(part, allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException as exc:
+                log.warning(
+                    "Discord refused the announcement in channel %s: HTTP %s, code %s: %s",
+                    channel_id,
+                    exc.status,
+                    exc.code,
+                    one_line(exc.text),
+                )
+                return
 
     async def on_ready(self) -> None:
         """Logged so an operator (and the wire tests) can tell the bot is taking questions."""
@@ -498,6 +543,7 @@ class NewsBot(discord.Client):
                 await self._fail(interaction, "re-ingesting", exc, private=True)
                 return
         await self._follow_up(interaction, format_report(report), private=True)
+        await self.announce(report)
 
     async def _defer(self, interaction: discord.Interaction, *, private: bool) -> bool:
         """Acknowledge within Discord's 3 s (the "thinking" message); False if Discord refused.
@@ -617,8 +663,11 @@ def run_discord(
     asker: Asker,
     reingest: Callable[[], SyncReport],
     sources: Callable[[], list[Record]],
+    fetch: Callable[[], SyncReport | None] | None = None,
 ) -> int:
-    """`newsbot discord`: run the bot until interrupted; 2 when it cannot start."""
+    """`newsbot discord`: run the bot until interrupted; 2 when it cannot start.
+
+    `fetch`: read the feeds and sync (None when nothing was added), every NEWSBOT_FETCH_EVERY."""
     if settings.discord_token is None:
         print(
             "newsbot discord: DISCORD_TOKEN is not set; put the bot token in .env or the "
@@ -630,7 +679,7 @@ def run_discord(
     _log_through_redaction(secret_values)
     if settings.discord_api_base:
         use_api_base(settings.discord_api_base)
-    bot = NewsBot(settings, asker, reingest, sources)
+    bot = NewsBot(settings, asker, reingest, sources, fetch=fetch)
     try:
         bot.run(settings.discord_token.get_secret_value(), log_handler=None)
     except discord.LoginFailure:

@@ -27,6 +27,17 @@ class Passage:
 
 
 @dataclass(frozen=True, slots=True)
+class Copy:
+    """Another article carrying the same story as a cited one (a syndicated copy)."""
+
+    outlet: str
+    title: str
+    file: str
+    url: str = ""
+    published: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Citation:
     """Source [n] of an answer: the passage it came from and the exact sentence(s) quoted."""
 
@@ -39,6 +50,7 @@ class Citation:
     quote: str
     score: float
     url: str = ""
+    also_in: tuple[Copy, ...] = ()  # copies of the cited article, not indexed apart
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +75,8 @@ class Answer:
             "generator": self.generator,
             "note": self.note,
             "citations": [
-                {k: v for k, v in asdict(c).items() if k != "url"} | {"url": c.url}
+                {k: v for k, v in asdict(c).items() if k not in ("url", "also_in")}
+                | {"url": c.url, "also_in": [asdict(copy) for copy in c.also_in]}
                 for c in self.citations
             ],
             "retrieval_ms": round(self.retrieval_ms, 2),

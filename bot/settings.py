@@ -45,6 +45,23 @@ class Settings(BaseSettings):
     discord_admin_role: str = Field("", validation_alias=_alias("NEWSBOT_DISCORD_ADMIN_ROLE"))
     discord_cooldown: float = Field(10.0, ge=0, validation_alias=_alias("NEWSBOT_DISCORD_COOLDOWN"))
     discord_api_base: str | None = Field(None, validation_alias=_alias("NEWSBOT_DISCORD_API_BASE"))
+    discord_announce_channel: int | None = Field(
+        None, validation_alias=_alias("NEWSBOT_DISCORD_ANNOUNCE_CHANNEL")
+    )
+    fetch_every: float = Field(900.0, validation_alias=_alias("NEWSBOT_FETCH_EVERY"))
+
+    @field_validator("fetch_every", mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> object:
+        """ "15m", "1h", "90s" or plain seconds; "0", "off" or blank: never on a schedule."""
+        from ingest.schedule import parse_duration
+
+        return parse_duration(str(value))
+
+    @field_validator("discord_announce_channel", mode="before")
+    @classmethod
+    def _blank_channel(cls, value: object) -> object:
+        return None if value == "" else value
 
     @field_validator("chroma_host", "openai_base_url", mode="before")
     @classmethod
