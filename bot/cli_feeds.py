@@ -87,7 +87,10 @@ def fetch_feeds(
     from ingest.fetch import Fetcher
 
     try:
-        with fetch_lock(settings.data_dir), Fetcher() as fetcher:
+        with (
+            fetch_lock(settings.data_dir),
+            Fetcher(timeout=settings.fetch_timeout, delay=settings.fetch_delay) as fetcher,
+        ):
             return fetch_all(
                 settings.data_dir, settings.articles_dir, fetcher, on_problem=on_problem
             )

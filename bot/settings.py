@@ -49,6 +49,8 @@ class Settings(BaseSettings):
         None, validation_alias=_alias("NEWSBOT_DISCORD_ANNOUNCE_CHANNEL")
     )
     fetch_every: float = Field(900.0, validation_alias=_alias("NEWSBOT_FETCH_EVERY"))
+    fetch_timeout: float = Field(20.0, gt=0, validation_alias=_alias("NEWSBOT_FETCH_TIMEOUT"))
+    fetch_delay: float = Field(1.0, ge=0, validation_alias=_alias("NEWSBOT_FETCH_DELAY"))
 
     @field_validator("fetch_every", mode="before")
     @classmethod

@@ -11,6 +11,7 @@ item supplies. The file is Markdown with front matter, the format `ingest.load` 
     date: "2025-08-19"
     url: "https://..."
     feed: "https://..."
+    summary_only: "yes"       (only when the page gave no story: the text is the feed's summary)
     ---
 
     text, one paragraph per block
@@ -51,14 +52,15 @@ class Story:
             "date": self.published,
             "url": self.url,
             "feed": self.feed,
+            "summary_only": "yes" if self.summary_only else "",
         }
         front = "\n".join(f"{k}: {_quoted(v)}" for k, v in fields.items() if v)
-        note = "\n\n(Summary from the feed; the full story is at the link.)"
-        return f"---\n{front}\n---\n\n{self.text.strip()}{note if self.summary_only else ''}\n"
+        return f"---\n{front}\n---\n\n{self.text.strip()}\n"
 
     def file_name(self) -> str:
-        """`<date>-<slug>-<8 hex of the URL>.md`: readable, sortable, unique per URL."""
-        digest = hashlib.sha256(self.url.encode()).hexdigest()[:8]
+        """`<date>-<slug>-<8 hex of the URL>.md`: readable, sortable, unique per URL (per feed
+        and title for an item with no link)."""
+        digest = hashlib.sha256((self.url or f"{self.feed}#{self.title}").encode()).hexdigest()[:8]
         slug = re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-")[:SLUG_CHARS].strip("-")
         return f"{self.published or 'undated'}-{slug or 'story'}-{digest}.md"
 

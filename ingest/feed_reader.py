@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ingest.extract import Story, is_html, story_from_page, write_story
-from ingest.feeds import MAX_TRIES, Feed, FeedState, load_state, save_state
+from ingest.feeds import MAX_TRIES, Feed, FeedState, load_state, save_state, strip_tracking
 from ingest.fetch import Fetcher, FetchError
 from ingest.html_text import html_to_document
 
@@ -123,8 +123,12 @@ class _Run:
             feed.last_error = f"{feed.url}: {parsed}"
             self.problem(f"feed {feed.last_error}")
             return
+        if _malformed(parsed):
+            feed.last_error = f"{feed.url}: {_malformed(parsed)}"
+            self.problem(f"feed {feed.last_error}; read the {len(parsed.entries)} items found")
         feed.etag, feed.last_modified = got.etag, got.last_modified
-        feed.last_read, feed.last_error = time.time(), ""
+        feed.last_read = time.time()
+        feed.last_error = feed.last_error if _malformed(parsed) else ""
         feed.title = _text(parsed.feed.get("title", ""))
         for entry in parsed.entries[:MAX_ITEMS]:
             self.read_item(_item(entry, feed, got.url))
@@ -142,7 +146,7 @@ class _Run:
             self.report.known += 1
             return
         try:
-            path = write_story(self.folder / (_host(story.url) or "unknown"), story)
+            path = write_story(self.folder / (_host(story.url or story.feed) or "unknown"), story)
         except OSError as exc:
             self.problem(f"cannot write {story.url} into {self.folder}: {exc.strerror or exc}")
             return
@@ -154,7 +158,9 @@ class _Run:
     def _story(self, item: _Item) -> Story | None:
         """The page's story; the summary when the page has none; None to retry later."""
         if not item.story.url:
-            return self._summary(item, "the item has no link")
+            return self._summary(
+                item, f"item {item.story.title!r} of {item.story.feed} has no link"
+            )
         try:
             page = self.fetcher.get(item.story.url)
         except FetchError as exc:
@@ -203,8 +209,21 @@ def _parse(body: bytes, url: str, content_type: str) -> Any:
     return parsed
 
 
+def _malformed(parsed: Any) -> str:
+    """Why a feed that could be read in part is not well-formed, or "" (a charset declared
+    wrongly is common and harmless: not worth a line)."""
+    import feedparser
+
+    problem = parsed.get("bozo_exception")
+    if not parsed.bozo or problem is None:
+        return ""
+    if isinstance(problem, feedparser.CharacterEncodingOverride | feedparser.NonXMLContentType):
+        return ""
+    return f"malformed ({' '.join(str(problem).split())[:200]})"
+
+
 def _item(entry: Any, feed: Feed, feed_url: str) -> _Item:
-    link = str(entry.get("link") or "").strip()
+    link = strip_tracking(str(entry.get("link") or ""))
     summary = entry.get("summary") or ""
     if not summary and entry.get("content"):
         summary = entry["content"][0].get("value", "")
@@ -222,7 +241,8 @@ def _item(entry: Any, feed: Feed, feed_url: str) -> _Item:
         feed=feed.url,
         summary_only=True,
     )
-    return _Item(str(entry.get("id") or link).strip(), story)
+    guid = str(entry.get("id") or link).strip() or f"{feed.url}#{title}"
+    return _Item(guid, story)
 
 
 def _entry_date(entry: Any) -> str:

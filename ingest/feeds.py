@@ -86,6 +86,18 @@ def normalise(value: str) -> str:
     return urlunsplit(("https", host, path, query, ""))
 
 
+def strip_tracking(url: str) -> str:
+    """`url` without tracking parameters (utm_*, fbclid...) and fragment: the address stored
+    with an article, so a citation links to the story, not to a campaign."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https"):
+        return url.strip()
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _tracking(k)]
+    )
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
 def _tracking(name: str) -> bool:
     return name.lower().startswith(_TRACKING)
 

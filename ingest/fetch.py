@@ -133,12 +133,12 @@ class Fetcher:
                 )
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > self.max_bytes:
-                raise FetchError(f"{url}: {_too_large(int(declared), self.max_bytes)}")
+                raise FetchError(f"{url}: {_too_large(int(declared), self.max_bytes, False)}")
             body = bytearray()
             for piece in response.iter_bytes():
                 body += piece
                 if len(body) > self.max_bytes:
-                    raise FetchError(f"{url}: {_too_large(len(body), self.max_bytes)}")
+                    raise FetchError(f"{url}: {_too_large(len(body), self.max_bytes, True)}")
                 if time.monotonic() > deadline:
                     raise FetchError(
                         f"{url}: not read whole within {self.timeout:g} s", transient=True
@@ -153,10 +153,12 @@ class Fetcher:
             )
 
 
-def _too_large(size: int, limit: int) -> str:
+def _too_large(size: int, limit: int, stopped: bool) -> str:
+    """Declared sizes are said as such; a body with no declared size was cut at the cap."""
     mb = 1024 * 1024
-    over = "over " if size > limit else ""
-    return f"too large ({over}{size / mb:.1f} MB; the limit is {limit / mb:.1f} MB)"
+    if stopped:
+        return f"too large (more than {limit / mb:.1f} MB came; stopped reading at the limit)"
+    return f"too large ({size / mb:.1f} MB; the limit is {limit / mb:.1f} MB)"
 
 
 def _reason(exc: httpx.HTTPError) -> str:

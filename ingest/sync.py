@@ -249,6 +249,9 @@ def sync_folder(
     index.delete_chunks(plan.strays)
     report.removed = len(plan.removed)
     prepared = list(_prepared(folder, plan.todo, report, on_skip))  # linear and fast: split all
+    # files whose vectors are stored (renamed, moved) are originals before anything new is
+    # compared with them: a renamed story's copy must not be embedded in its place
+    prepared.sort(key=lambda item: not all(c.text in reusable for c in item[1]))
     prepared, found = _split_copies(prepared, _finder(folder, index, plan))
     bar = Progress(sum(len(chunks) for _, chunks in prepared), enabled=progress)
     pending: list[tuple[Article, list[Chunk]]] = []
