@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -103,7 +104,7 @@ def test_requests_to_one_host_wait_their_turn(web: FakeWeb) -> None:
             slow.get(f"{web.base}/news/ferry.html")
     times = [r.at for r in web.requests[before:]]
     assert len(times) == 3
-    assert all(b - a >= 0.29 for a, b in zip(times, times[1:], strict=False))
+    assert all(b - a >= 0.29 for a, b in pairwise(times))
 
 
 def test_is_html_by_type_or_by_first_bytes() -> None:
