@@ -202,7 +202,9 @@ def cmd_discord(args: argparse.Namespace, settings: Settings) -> int:
     def fetch() -> SyncReport | None:
         from bot.cli_feeds import fetch_and_sync
 
-        _, report = fetch_and_sync(settings, index, _notice)
+        fetched, report = fetch_and_sync(settings, index, _notice)
+        if fetched is not None:
+            _notice(f"fetched {fetched.summary()}")
         if report is not None:
             answerer.retriever.lexical()
         return report

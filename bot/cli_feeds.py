@@ -81,11 +81,14 @@ def _every(settings: Settings) -> str:
 def fetch_feeds(
     settings: Settings, on_problem: Callable[[str], None] = _line
 ) -> FetchReport | None:
-    """Read the feeds once into the articles folder; None when another newsbot is reading."""
+    """Read the feeds once into the articles folder. None when no feed was ever added, another
+    newsbot is reading, or the feed list cannot be read or written (said in one line)."""
     from ingest.feed_reader import fetch_all
-    from ingest.feeds import FetchRunning, fetch_lock
+    from ingest.feeds import STATE_FILE, FeedError, FetchRunning, fetch_lock
     from ingest.fetch import Fetcher
 
+    if not (settings.data_dir / STATE_FILE).is_file():
+        return None
     try:
         with (
             fetch_lock(settings.data_dir),
@@ -96,7 +99,11 @@ def fetch_feeds(
             )
     except FetchRunning as exc:
         on_problem(f"{exc}; skipping this round")
-        return None
+    except FeedError as exc:
+        on_problem(str(exc))
+    except OSError as exc:
+        on_problem(f"cannot read the feeds into {settings.articles_dir}: {exc.strerror or exc}")
+    return None
 
 
 def fetch_and_sync(
@@ -119,6 +126,11 @@ def fetch_and_sync(
 def run_fetch(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import open_index, refresh_lexical
 
+    from ingest.feeds import load_state
+
+    if not load_state(settings.data_dir).feeds:
+        print("No feeds to read: add one with `newsbot feeds add URL`.", file=sys.stderr)
+        return 0
     index = open_index(settings)
     fetched, report = fetch_and_sync(settings, index)
     if report is not None:

@@ -307,7 +307,8 @@ class NewsBot(discord.Client):
         if channel_id is None or not report.new:
             return
         channel = self.get_partial_messageable(channel_id)
-        for part in format_announcement(report.new):
+        parts = format_announcement(report.new)
+        for part in parts:
             try:
                 await channel.send(part, allowed_mentions=NO_MENTIONS)
             except discord.HTTPException as exc:
@@ -319,6 +320,7 @@ class NewsBot(discord.Client):
                     one_line(exc.text),
                 )
                 return
+        log.info("announced %d new articles in %d message(s)", len(report.new), len(parts))
 
     async def on_ready(self) -> None:
         """Logged so an operator (and the wire tests) can tell the bot is taking questions."""
