@@ -125,7 +125,6 @@ def fetch_and_sync(
 
 def run_fetch(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import open_index, refresh_lexical
-
     from ingest.feeds import load_state
 
     if not load_state(settings.data_dir).feeds:

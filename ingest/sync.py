@@ -54,6 +54,7 @@ class _Plan:
     donors: list[str]  # chunk ids of finished articles with the content of a file to write
     originals: dict[str, Record] = field(default_factory=dict)  # finished, not copies, kept
     unsigned: list[tuple[Path, bytes, Record]] = field(default_factory=list)  # to sign
+    kept_copies: list[Record] = field(default_factory=list)  # copies of kept originals
 
 
 def _scan(folder: Path, index: Index, report: SyncReport, on_skip: SkipHandler) -> _Plan:
@@ -119,7 +120,9 @@ def _plan_copies(
         if record.copy_of and (record.copy_of not in kept or not original or original.copy_of):
             report.unchanged -= 1
             plan.todo.append((path, data, digest))
-        elif not record.copy_of:
+        elif record.copy_of:
+            plan.kept_copies.append(record)
+        else:
             plan.originals[article_id] = record
             if not record.signature:
                 plan.unsigned.append((path, data, record))
@@ -199,6 +202,7 @@ def _finder(folder: Path, index: Index, plan: _Plan) -> copies.CopyFinder:
     signed now (a cleaning pass, no embedding)."""
     finder = copies.CopyFinder()
     finder.add_encoded((aid, r.signature) for aid, r in plan.originals.items() if r.signature)
+    finder.add_encoded((r.copy_of, r.signature) for r in plan.kept_copies if r.signature)
     signed: list[tuple[Record, str]] = []
     for path, data, record in plan.unsigned:
         article = read_article(path, folder, data)
@@ -222,6 +226,8 @@ def _split_copies(
         original = finder.find(sig) if sig is not None else None
         if original is not None and original != article.article_id:
             found.append(replace(article, copy_of=original))
+            if sig is not None:
+                finder.add(original, sig)
         else:
             if sig is not None:
                 finder.add(article.article_id, sig)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +25,7 @@ def web() -> Iterator[FakeWeb]:
     site.stop()
 
 
-def newsbot(work: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def newsbot_env(work: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
     env.pop("CHROMA_HOST", None)
     env |= {
@@ -34,10 +36,14 @@ def newsbot(work: Path, *args: str) -> subprocess.CompletedProcess[str]:
         "NEWSBOT_FETCH_TIMEOUT": "1",
         "NEWSBOT_FETCH_DELAY": "0",
     }
+    return env
+
+
+def newsbot(work: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
         cwd=work,
-        env=env,
+        env=newsbot_env(work),
         capture_output=True,
         text=True,
         timeout=600,
@@ -94,3 +100,35 @@ def test_bad_schedule_setting_is_one_line(tmp_path: Path) -> None:
     result = newsbot(tmp_path, "feeds", "list")
     assert result.returncode == 2
     assert result.stderr.startswith("newsbot: error: bad setting NEWSBOT_FETCH_EVERY")
+
+
+def test_ingest_watch_reads_the_feeds_on_its_schedule_and_syncs_what_they_bring(
+    web: FakeWeb, tmp_path: Path
+) -> None:
+    (tmp_path / "articles").mkdir()
+    assert newsbot(tmp_path, "feeds", "add", f"{web.base}/atom.xml").returncode == 0
+    env = newsbot_env(tmp_path) | {"NEWSBOT_FETCH_EVERY": "1h"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "ingest", "--watch", "--json", "--interval", "0.3"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    watchdog = threading.Timer(180, proc.kill)  # a hung watch fails the test, never the suite
+    watchdog.start()
+    added = 0
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            added += json.loads(line)["added"]
+            if added >= 2:  # the library story and the bridge (its copy is added as a copy)
+                break
+    finally:
+        watchdog.cancel()
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+    assert added >= 2
+    written = sorted(p.name for p in (tmp_path / "articles").rglob("*.md"))
+    assert any("library-reopens" in name for name in written)
