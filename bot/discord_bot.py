@@ -306,7 +306,12 @@ class NewsBot(discord.Client):
         channel_id = self.settings.discord_announce_channel
         if channel_id is None or not report.new:
             return
-        channel = self.get_partial_messageable(channel_id)
+        found = self.get_channel(channel_id)
+        channel: discord.abc.Messageable = (
+            found
+            if isinstance(found, discord.abc.Messageable)
+            else self.get_partial_messageable(channel_id)  # not cached: by id alone
+        )
         parts = format_announcement(report.new)
         for part in parts:
             try:

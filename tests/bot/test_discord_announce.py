@@ -16,8 +16,15 @@ from pathlib import Path
 import pytest
 
 from bot.discord_format import MESSAGE_LIMIT, format_announcement, has_ping
-from ingest.report import Added
+from ingest.report import Added, SyncReport
 from tests.bot.fake_discord import FakeDiscord
+from tests.bot.test_discord_bot import (  # noqa: F401  (make_bot is a fixture)
+    BotFactory,
+    callback,
+    interaction_double,
+    make_bot,
+    sent_messages,
+)
 from tests.bot.test_discord_wire import TOKEN, Wire, bot_env, posted_to
 from tests.ingest.fake_web import FakeWeb
 
@@ -99,3 +106,24 @@ def test_the_scheduled_fetch_announces_the_new_stories_once(sites: FakeWeb, tmp_
             proc.kill()
             proc.wait()
         fake.stop()
+
+
+async def test_a_reingest_that_added_articles_is_announced_in_the_channel(
+    make_bot: BotFactory,  # noqa: F811 (the fixture imported above)
+) -> None:
+    """Through dpytest: the admin's /reingest answers privately, then the channel hears once."""
+    added = [Added("Library reopens", "Coastal Times", "https://coastal.example/lib", "lib.md")]
+    bot = await make_bot(reingest=lambda: SyncReport(added=1, new=added))
+    channel = bot.guilds[0].text_channels[0]
+    bot.settings.discord_announce_channel = channel.id
+    await callback(bot, "reingest")(interaction_double(manage_guild=True))
+    [post] = sent_messages()
+    assert post.channel.id == channel.id
+    assert post.content == (
+        "**1 new article indexed**\n"
+        "- Coastal Times · *Library reopens* <https://coastal.example/lib>"
+    )
+    # a sync that added nothing (or only copies) says nothing
+    bot._reingest = lambda: SyncReport(unchanged=1)
+    await callback(bot, "reingest")(interaction_double(manage_guild=True))
+    assert sent_messages() == []
