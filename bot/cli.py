@@ -169,13 +169,15 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
                 "published": r.published,
                 "chunks": r.chunks,
                 "state": r.state,
+                "copy_of": r.copy_of,
             }
             for r in records
         ]
         print(json.dumps(rows, ensure_ascii=False))
         return 0
     for r in records:
-        print(f"{r.file}  {r.published or '----------'}  {r.outlet or '-'}  {r.title}")
+        copy = f"  (copy of {r.copy_of})" if r.copy_of else ""
+        print(f"{r.file}  {r.published or '----------'}  {r.outlet or '-'}  {r.title}{copy}")
     print(f"{len(records)} articles indexed")
     return 0
 

@@ -88,7 +88,7 @@ class Fetcher:
             timeout=httpx.Timeout(timeout),
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
-            trust_env=False,  # a proxy is not ours to pick up from the environment
+            trust_env=True,  # HTTPS_PROXY, NO_PROXY, SSL_CERT_FILE as curl and pip read them
         )
 
     def __enter__(self) -> Fetcher:
