@@ -28,8 +28,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
-    from bot.app import open_index
     from bot.settings import Settings
+    from bot.wiring import open_index
 
     index = open_index(Settings(data_dir=args.data_dir, chroma_path=None, chroma_host=None))
     chunks = [LexChunk(c.chunk_id, c.text, c.metadata) for c in index.all_chunks()]

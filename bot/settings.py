@@ -45,6 +45,18 @@ class Settings(BaseSettings):
     local_model_path: Path | None = Field(None, validation_alias=_alias("NEWSBOT_LOCAL_MODEL"))
     top_k: int = Field(6, ge=1, le=20, validation_alias=_alias("NEWSBOT_TOP_K"))
 
+    fetch_every: float = Field(900.0, validation_alias=_alias("NEWSBOT_FETCH_EVERY"))
+    fetch_timeout: float = Field(20.0, gt=0, validation_alias=_alias("NEWSBOT_FETCH_TIMEOUT"))
+    fetch_delay: float = Field(1.0, ge=0, validation_alias=_alias("NEWSBOT_FETCH_DELAY"))
+
+    @field_validator("fetch_every", mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> object:
+        """ "15m", "1h", "90s" or plain seconds; "0", "off" or blank: never on a schedule."""
+        from ingest.schedule import parse_duration
+
+        return parse_duration(str(value))
+
     @field_validator("chroma_host", "openai_base_url", "ollama_host", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
@@ -105,6 +117,14 @@ class DiscordSettings(BaseSettings):
     admin_role: str = Field("", validation_alias=_alias("NEWSBOT_DISCORD_ADMIN_ROLE"))
     cooldown: float = Field(10.0, ge=0, validation_alias=_alias("NEWSBOT_DISCORD_COOLDOWN"))
     api_base: str | None = Field(None, validation_alias=_alias("NEWSBOT_DISCORD_API_BASE"))
+    announce_channel: int | None = Field(
+        None, validation_alias=_alias("NEWSBOT_DISCORD_ANNOUNCE_CHANNEL")
+    )
+
+    @field_validator("announce_channel", mode="before")
+    @classmethod
+    def _blank_channel(cls, value: object) -> object:
+        return None if value == "" else value
 
     @field_validator("api_base", mode="before")
     @classmethod

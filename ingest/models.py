@@ -21,6 +21,8 @@ class Article:
     outlet: str = ""
     published: str = ""  # ISO date (YYYY-MM-DD) when the article states one
     url: str = ""
+    signature: str = ""  # MinHash of the text (ingest.copies), set by sync
+    copy_of: str = ""  # the article this one copies (then it has no chunks of its own)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,16 @@ from dataclasses import dataclass, field
 from ingest.models import Skipped
 
 
+@dataclass(frozen=True, slots=True)
+class Added:
+    """An article a sync added (not a copy): what an announcement of it shows."""
+
+    title: str
+    outlet: str
+    url: str
+    file: str
+
+
 @dataclass(slots=True)
 class SyncReport:
     added: int = 0
@@ -16,7 +26,9 @@ class SyncReport:
     skipped: list[Skipped] = field(default_factory=list)
     chunks: int = 0  # chunks written in this run
     reused: int = 0  # ... of which took a stored vector (a renamed file's) instead of embedding
+    copies: int = 0  # articles added or updated as a copy of another: not embedded
     seconds: float = 0.0
+    new: list[Added] = field(default_factory=list)  # added articles that copy none
 
     @property
     def changed(self) -> bool:
@@ -31,6 +43,7 @@ class SyncReport:
             "skipped": [{"file": s.file, "reason": s.reason} for s in self.skipped],
             "chunks": self.chunks,
             "reused": self.reused,
+            "copies": self.copies,
             "seconds": round(self.seconds, 3),
         }
 
@@ -46,4 +59,6 @@ class SyncReport:
         ]
         if self.reused:
             parts.append(f"{self.reused} chunks moved without embedding")
+        if self.copies:
+            parts.append(f"{self.copies} copies of other articles (not embedded)")
         return ", ".join(parts) + f" in {self.seconds:.1f}s"

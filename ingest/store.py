@@ -17,7 +17,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -221,6 +221,8 @@ class Record:
     outlet: str = ""
     published: str = ""
     url: str = ""
+    signature: str = ""  # MinHash of the text, to find copies of it (ingest.copies)
+    copy_of: str = ""  # the original's id when this article is a copy; it then has no chunks
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,19 +321,7 @@ class Index:
         return new
 
     def _mark(self, articles: Sequence[Article], state: str, counts: Sequence[int]) -> None:
-        metas = [
-            {
-                "content_hash": a.content_hash,
-                "state": state,
-                "chunks": n,
-                "file": a.file,
-                "title": a.title,
-                "outlet": a.outlet,
-                "published": a.published,
-                "url": a.url,
-            }
-            for a, n in zip(articles, counts, strict=True)
-        ]
+        metas = [_entry(a, state, n) for a, n in zip(articles, counts, strict=True)]
         ids = [a.article_id for a in articles]
         self.manifest_col.upsert(ids=ids, embeddings=[[0.0]] * len(ids), metadatas=metas)
 
@@ -380,6 +370,41 @@ class Index:
                 )
         self._mark(articles, "done", counts)
         return len(chunks)
+
+    def write_copies(self, copies: Sequence[Article], stale: Sequence[str]) -> None:
+        """Record articles that copy another (`copy_of` set): no chunks of their own, and any
+        they had (`stale`) deleted, under the same pending -> done protocol as `write`."""
+        if not copies:
+            return
+        counts = [0] * len(copies)
+        self._mark(copies, "pending", counts)
+        self.delete_chunks(stale)
+        self._mark(copies, "done", counts)
+
+    def sign(self, records: Sequence[Record], signatures: Sequence[str]) -> None:
+        """Give finished entries made before copies were looked for their text's signature,
+        without touching their chunks."""
+        ids = [r.article_id for r in records]
+        metas = [
+            _entry(replace(r, signature=sig), r.state, r.chunks)
+            for r, sig in zip(records, signatures, strict=True)
+        ]
+        for pos in range(0, len(ids), self._batch):
+            self.manifest_col.upsert(
+                ids=ids[pos : pos + self._batch],
+                embeddings=[[0.0]] * len(ids[pos : pos + self._batch]),
+                metadatas=metas[pos : pos + self._batch],
+            )
+
+    def copies(self) -> dict[str, list[Record]]:
+        """The copies in the index, by the id of the article they copy (a filtered read)."""
+        got = self.manifest_col.get(where={"copy_of": {"$ne": ""}}, include=["metadatas"])
+        out: dict[str, list[Record]] = {}
+        for rid, meta in zip(got["ids"], got["metadatas"], strict=True):
+            record = _record(rid, meta or {})
+            if record.copy_of and record.state == "done":
+                out.setdefault(record.copy_of, []).append(record)
+        return {k: sorted(v, key=lambda r: r.file) for k, v in out.items()}
 
     def _vectors(
         self,
@@ -484,6 +509,22 @@ class Index:
             offset += len(ids)
 
 
+def _entry(item: Article | Record, state: str, chunks: int) -> dict[str, str | int]:
+    """An article's manifest metadata, from the article being written or its entry."""
+    return {
+        "content_hash": item.content_hash,
+        "state": state,
+        "chunks": chunks,
+        "file": item.file,
+        "title": item.title,
+        "outlet": item.outlet,
+        "published": item.published,
+        "url": item.url,
+        "signature": item.signature,
+        "copy_of": item.copy_of,
+    }
+
+
 def _int(value: Any) -> int:
     """A count read back from metadata; -1 when it is not a whole number (a garbled record)."""
     if isinstance(value, bool):
@@ -508,4 +549,6 @@ def _record(rid: str, meta: dict[str, Any]) -> Record:
         outlet=str(meta.get("outlet", "")),
         published=str(meta.get("published", "")),
         url=str(meta.get("url", "")),
+        signature=str(meta.get("signature", "")),
+        copy_of=str(meta.get("copy_of", "")),
     )

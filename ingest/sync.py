@@ -12,14 +12,15 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ingest import copies
 from ingest.errors import NewsbotError
 from ingest.load import article_key, file_hash, list_files, read_article, size_problem
 from ingest.models import Article, Chunk, Skipped
 from ingest.progress import Progress
-from ingest.report import SyncReport
+from ingest.report import Added, SyncReport
 from ingest.split import split_article
 from ingest.store import Index, Record, StoreUnavailable, chunk_id
 
@@ -52,6 +53,9 @@ class _Plan:
     stored: dict[str, set[str]]  # chunk ids in the store, by article id
     strays: list[str]  # chunk ids of articles in neither the manifest nor the folder
     donors: list[str]  # chunk ids of finished articles with the content of a file to write
+    originals: dict[str, Record] = field(default_factory=dict)  # finished, not copies, kept
+    unsigned: list[tuple[Path, bytes, Record]] = field(default_factory=list)  # to sign
+    kept_copies: list[Record] = field(default_factory=list)  # copies of kept originals
 
 
 def _scan(folder: Path, index: Index, report: SyncReport, on_skip: SkipHandler) -> _Plan:
@@ -66,6 +70,7 @@ def _scan(folder: Path, index: Index, report: SyncReport, on_skip: SkipHandler) 
     stored = index.chunk_ids()
     seen: set[str] = set()
     todo: list[tuple[Path, bytes, str]] = []
+    kept: dict[str, tuple[Path, bytes, str]] = {}  # unchanged files, by article id
     for path in list_files(folder):
         article_id = article_key(path, folder)
         if article_id in seen:  # listed right after the file that has the id: same every run
@@ -88,6 +93,7 @@ def _scan(folder: Path, index: Index, report: SyncReport, on_skip: SkipHandler) 
             log.warning("manifest entry of %s %s: redoing the article", article_id, problem)
         elif record and record.content_hash == digest and record.state == "done":
             report.unchanged += 1
+            kept[article_id] = (path, data, digest)
             continue
         todo.append((path, data, digest))
     strays = sorted(cid for aid in set(stored) - set(known) - seen for cid in stored[aid])
@@ -95,7 +101,32 @@ def _scan(folder: Path, index: Index, report: SyncReport, on_skip: SkipHandler) 
         log.warning("%d chunks belong to no article in the manifest: deleting them", len(strays))
     unfinished = {aid for aid, record in known.items() if record.state == "pending"}
     donors = _donors(known, todo, stored, folder)
-    return _Plan(todo, sorted(set(known) - seen), set(known), unfinished, stored, strays, donors)
+    plan = _Plan(todo, sorted(set(known) - seen), set(known), unfinished, stored, strays, donors)
+    _plan_copies(plan, known, kept, report)
+    return plan
+
+
+def _plan_copies(
+    plan: _Plan,
+    known: dict[str, Record],
+    kept: dict[str, tuple[Path, bytes, str]],
+    report: SyncReport,
+) -> None:
+    """Copies whose original is gone or being rewritten are redone (after everything else, so
+    the original's new version is there to be copied); the originals that stay are what new
+    articles are compared with, and those indexed before copies were looked for get signed."""
+    for article_id, (path, data, digest) in kept.items():
+        record = known[article_id]
+        original = known.get(record.copy_of)
+        if record.copy_of and (record.copy_of not in kept or not original or original.copy_of):
+            report.unchanged -= 1
+            plan.todo.append((path, data, digest))
+        elif record.copy_of:
+            plan.kept_copies.append(record)
+        else:
+            plan.originals[article_id] = record
+            if not record.signature:
+                plan.unsigned.append((path, data, record))
 
 
 def _donors(
@@ -133,7 +164,10 @@ def _problem(record: Record, digest: str, stored: dict[str, set[str]]) -> str:
         return f"is garbled (state {record.state!r})"
     if len(record.content_hash) != len(digest) or record.chunks < 0:
         return "is garbled (no valid hash or chunk count)"
-    if record.state == "done" and record.content_hash == digest:
+    if record.state == "done" and record.content_hash == digest and record.copy_of:
+        if record.chunks or stored.get(record.article_id):
+            return "is a copy but has chunks in the store"
+    elif record.state == "done" and record.content_hash == digest:
         expected = {chunk_id(record.article_id, digest, i) for i in range(record.chunks)}
         if not expected or stored.get(record.article_id, set()) != expected:
             return "does not match the chunks in the store"
@@ -161,7 +195,45 @@ def _prepared(
         if not chunks:
             _skip(report, on_skip, Skipped(result.file, "no article text left after cleaning"))
             continue
-        yield result, chunks
+        yield replace(result, signature=copies.encode(copies.signature(result.text))), chunks
+
+
+def _finder(folder: Path, index: Index, plan: _Plan) -> copies.CopyFinder:
+    """The originals new articles may copy; entries made before copies were looked for are
+    signed now (a cleaning pass, no embedding)."""
+    finder = copies.CopyFinder()
+    finder.add_encoded((aid, r.signature) for aid, r in plan.originals.items() if r.signature)
+    finder.add_encoded((r.copy_of, r.signature) for r in plan.kept_copies if r.signature)
+    signed: list[tuple[Record, str]] = []
+    for path, data, record in plan.unsigned:
+        article = read_article(path, folder, data)
+        if isinstance(article, Article):
+            signed.append((record, copies.encode(copies.signature(article.text))))
+    if signed:
+        index.sign([r for r, _ in signed], [sig for _, sig in signed])
+        finder.add_encoded((r.article_id, sig) for r, sig in signed)
+    return finder
+
+
+def _split_copies(
+    prepared: list[tuple[Article, list[Chunk]]], finder: copies.CopyFinder
+) -> tuple[list[tuple[Article, list[Chunk]]], list[Article]]:
+    """(articles to embed, copies of an original to record without chunks), in order: the
+    first of several new copies of one story is its original."""
+    originals: list[tuple[Article, list[Chunk]]] = []
+    found: list[Article] = []
+    for article, chunks in prepared:
+        sig = copies.decode(article.signature)
+        original = finder.find(sig) if sig is not None else None
+        if original is not None and original != article.article_id:
+            found.append(replace(article, copy_of=original))
+            if sig is not None:
+                finder.add(original, sig)
+        else:
+            if sig is not None:
+                finder.add(article.article_id, sig)
+            originals.append((article, chunks))
+    return originals, found
 
 
 def sync_folder(
@@ -184,6 +256,10 @@ def sync_folder(
     index.delete_chunks(plan.strays)
     report.removed = len(plan.removed)
     prepared = list(_prepared(folder, plan.todo, report, on_skip))  # linear and fast: split all
+    # files whose vectors are stored (renamed, moved) are originals before anything new is
+    # compared with them: a renamed story's copy must not be embedded in its place
+    prepared.sort(key=lambda item: not all(c.text in reusable for c in item[1]))
+    prepared, found = _split_copies(prepared, _finder(folder, index, plan))
     bar = Progress(sum(len(chunks) for _, chunks in prepared), enabled=progress)
     pending: list[tuple[Article, list[Chunk]]] = []
 
@@ -198,11 +274,7 @@ def sync_folder(
         report.chunks += index.write(pending, sorted(stale), bar.update, reusable)
         report.reused += sum(c.text in reusable for _, chunks in pending for c in chunks)
         log.info("wrote %d articles", len(pending))
-        for article, _ in pending:
-            if _replaces(article, plan):
-                report.updated += 1
-            else:
-                report.added += 1
+        _count([a for a, _ in pending], plan, report)
         pending.clear()
 
     try:
@@ -212,12 +284,29 @@ def sync_folder(
                 flush()
         if pending:
             flush()
+        # after the originals: a copy marked done always points at a finished original
+        index.write_copies(
+            found, sorted(c for a in found for c in plan.stored.get(a.article_id, ()))
+        )
+        _count(found, plan, report)
+        report.copies += len(found)
     finally:
         bar.close()
     if report.changed or plan.strays or index.generation_garbled():
         index.bump_generation()  # a garbled generation record is rewritten here too
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _count(written: list[Article], plan: _Plan, report: SyncReport) -> None:
+    """Count written articles as added or updated; new originals are listed for announcing."""
+    for article in written:
+        if _replaces(article, plan):
+            report.updated += 1
+        else:
+            report.added += 1
+            if not article.copy_of:
+                report.new.append(Added(article.title, article.outlet, article.url, article.file))
 
 
 def folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:

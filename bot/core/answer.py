@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from bot.core.compose import Claim, Quote, compose
 from bot.core.evidence import Evidence, Sentence
 from bot.core.extractive import ExtractiveGenerator, extract
-from bot.core.records import Answer
+from bot.core.records import Answer, Copy
 from bot.core.relevance import Verdict, judge, undisclosed, weigh_meaning
 from bot.core.retrieve import Filters, Retrieval, Retriever, ms_since
 from bot.core.verify import gives_asked_type, missing_type_note, verify
@@ -30,7 +30,10 @@ from ingest.embed import similarity_floor
 from ingest.errors import NewsbotError
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from bot.core.lc import AnswerRunnable, NewsRetriever
+    from ingest.store import Record
 
 MAX_QUESTION_CHARS = 2000
 EVIDENCE_POOL = 12  # passages weighed for the answer; the answer itself cites 1-3 sentences
@@ -300,7 +303,7 @@ class Answerer:
         *,
         k: int | None = None,
     ) -> Answer:
-        return answer_question(
+        answer = answer_question(
             question,
             self.retriever,
             self.generator,
@@ -308,6 +311,9 @@ class Answerer:
             filters=filters,
             follow_up_of=follow_up_of,
         )
+        if not answer.citations:
+            return answer
+        return with_copies(answer, self.retriever.index.copies())
 
     async def aask(
         self,
@@ -333,3 +339,17 @@ class Answerer:
         from bot.core.lc import AnswerRunnable
 
         return AnswerRunnable(self)
+
+
+def with_copies(answer: Answer, copies: Mapping[str, Sequence[Record]]) -> Answer:
+    """Each citation with the copies of its article ("also in: ..."): a copy is not indexed
+    apart, so the answer cites one source and names the others beside it."""
+    cited = [
+        replace(c, also_in=tuple(_copy(r) for r in copies.get(c.article_id, ())))
+        for c in answer.citations
+    ]
+    return replace(answer, citations=cited)
+
+
+def _copy(record: Record) -> Copy:
+    return Copy(record.outlet, record.title, record.file, record.url, record.published)

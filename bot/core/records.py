@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-_NOT_IN_JSON = frozenset({"url", "start", "end"})  # `--json` keeps its documented shape
+_NOT_IN_JSON = frozenset({"url", "start", "end", "also_in"})  # `--json` keeps its shape
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,17 @@ class Passage:
 
 
 @dataclass(frozen=True, slots=True)
+class Copy:
+    """Another article carrying the same story as a cited one (a syndicated copy)."""
+
+    outlet: str
+    title: str
+    file: str
+    url: str = ""
+    published: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Citation:
     """Source [n] of an answer: the passage it came from and the exact sentence(s) quoted.
 
@@ -46,6 +57,7 @@ class Citation:
     url: str = ""
     start: int = -1
     end: int = -1
+    also_in: tuple[Copy, ...] = ()  # copies of the cited article, not indexed apart
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +82,8 @@ class Answer:
             "generator": self.generator,
             "note": self.note,
             "citations": [
-                {k: v for k, v in asdict(c).items() if k not in _NOT_IN_JSON} | {"url": c.url}
+                {k: v for k, v in asdict(c).items() if k not in _NOT_IN_JSON}
+                | {"url": c.url, "also_in": [asdict(copy) for copy in c.also_in]}
                 for c in self.citations
             ],
             "retrieval_ms": round(self.retrieval_ms, 2),

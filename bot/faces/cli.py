@@ -72,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     src.add_argument("--json", action="store_true", help="print as JSON")
 
     sub.add_parser("discord", help="run the Discord bot (needs DISCORD_TOKEN)")
+    from bot.faces.cli_feeds import add_commands
+
+    add_commands(sub)
     return parser
 
 
@@ -101,6 +104,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(f"articles folder not found: {folder}", EXIT_USAGE)
     try:
         if args.watch:
+            _schedule_fetch(settings)
             return _watch(args, settings, folder)
         report = bot.sync(
             folder, settings=settings, progress=True, on_skip=_print_skip, on_notice=_notice
@@ -138,6 +142,22 @@ def _watch(args: argparse.Namespace, settings: Settings, folder: Path) -> int:
     return 0
 
 
+def _schedule_fetch(settings: Settings) -> None:
+    """Read the feeds every NEWSBOT_FETCH_EVERY in the background; the watch syncs the files."""
+    import threading
+
+    from bot.faces.cli_feeds import fetch_feeds
+    from ingest.schedule import run_every
+
+    def job() -> None:
+        report = fetch_feeds(settings, _notice)
+        if report is not None and report.stories:
+            _notice(f"fetched {report.summary()}")
+
+    if settings.fetch_every:
+        run_every(settings.fetch_every, job, threading.Event(), "feed reader")
+
+
 def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     from bot.wiring import open_index
 
@@ -151,13 +171,15 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
                 "published": r.published,
                 "chunks": r.chunks,
                 "state": r.state,
+                "copy_of": r.copy_of,
             }
             for r in records
         ]
         print(json.dumps(rows, ensure_ascii=False))
         return 0
     for r in records:
-        print(f"{r.file}  {r.published or '----------'}  {r.outlet or '-'}  {r.title}")
+        copy = f"  (copy of {r.copy_of})" if r.copy_of else ""
+        print(f"{r.file}  {r.published or '----------'}  {r.outlet or '-'}  {r.title}{copy}")
     print(f"{len(records)} articles indexed")
     return 0
 
@@ -186,8 +208,24 @@ def cmd_discord(args: argparse.Namespace, settings: Settings) -> int:
         answerer.retriever.lexical()  # built once and kept for the next question
         return report
 
+    def fetch() -> SyncReport | None:
+        from bot.faces.cli_feeds import fetch_and_sync
+
+        fetched, report = fetch_and_sync(settings, index, _notice)
+        if fetched is not None:
+            _notice(f"fetched {fetched.summary()}")
+        if report is not None:
+            answerer.retriever.lexical()
+        return report
+
     return run_discord(
-        discord_settings, answerer, reingest, index.articles, secrets=settings.secret_values()
+        discord_settings,
+        answerer,
+        reingest,
+        index.articles,
+        secrets=settings.secret_values(),
+        fetch=fetch,
+        fetch_every=settings.fetch_every,
     )
 
 
@@ -196,6 +234,10 @@ def _command(name: str) -> Callable[[argparse.Namespace, Settings], int]:
         return cmd_ingest
     if name == "sources":
         return cmd_sources
+    if name in ("feeds", "fetch"):
+        from bot.faces import cli_feeds
+
+        return cli_feeds.run_feeds if name == "feeds" else cli_feeds.run_fetch
     if name in ("ask", "eval"):
         from bot.faces import cli_ask
 

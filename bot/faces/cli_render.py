@@ -40,6 +40,9 @@ def _source_lines(c: Citation, width: int) -> list[str]:
     lines = [f"  [{c.n}] {outlet} — {title} ({date})", f"      file: {c.file}"]
     if c.url:
         lines.append(f"      url: {c.url}")
+    if c.also_in:
+        names = dict.fromkeys(publisher(x.outlet, x.url) or x.title for x in c.also_in)
+        lines.append(f"      also in: {', '.join(names)}")
     quote = textwrap.fill(
         f"“{c.quote}”", width, initial_indent="      ", subsequent_indent="       "
     )

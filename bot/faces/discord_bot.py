@@ -50,6 +50,7 @@ from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 
 from bot.faces.discord_format import (
+    format_announcement,
     format_report,
     format_sources,
     one_line,
@@ -225,6 +226,8 @@ class NewsBot(commands.Bot):
         sources: Callable[[], list[Record]],
         *,
         secrets: Iterable[str] = (),
+        fetch: Callable[[], SyncReport | None] | None = None,
+        fetch_every: float = 0.0,
         concurrency: int = 4,
         clock: Callable[[], float] = time.monotonic,
         intents: discord.Intents | None = None,
@@ -248,6 +251,9 @@ class NewsBot(commands.Bot):
             self, settings, asker, reingest, sources, concurrency=concurrency, clock=clock
         )
         self.tree.error(self.news.on_app_command_error)
+        self._fetch = fetch
+        self._fetch_seconds = fetch_every
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def setup_hook(self) -> None:
         """Add the cog, then sync its slash commands: to one guild when configured (instant),
@@ -272,6 +278,54 @@ class NewsBot(commands.Bot):
         else:
             synced = await self.tree.sync()
             log.info("synced %d global commands (may take up to an hour to appear)", len(synced))
+        if self._fetch is not None and self._fetch_seconds > 0:
+            task = asyncio.create_task(self._fetch_every(self._fetch, self._fetch_seconds))
+            self._tasks.add(task)  # held: the loop keeps only a weak reference to a task
+
+    # -- feeds and announcements ---------------------------------------------------------------
+
+    async def _fetch_every(self, fetch: Callable[[], SyncReport | None], seconds: float) -> None:
+        """Read the feeds and sync now and every `seconds`, announcing what was added; a round
+        that fails is logged and the next one comes all the same."""
+        await self.wait_until_ready()
+        while not self.is_closed():
+            try:
+                async with self.news.reingest_lock:
+                    report = await asyncio.to_thread(fetch)
+                if report is not None:
+                    await self.announce(report)
+            except Exception as exc:
+                self.log_failure("reading the feeds", exc)
+            await asyncio.sleep(seconds)
+
+    async def announce(self, report: SyncReport) -> None:
+        """Post the articles a sync added to NEWSBOT_DISCORD_ANNOUNCE_CHANNEL, if one is set.
+
+        One message (more only past Discord's 2000 characters), pinging no one; a refused send
+        is logged, never retried (the next sync announces its own articles)."""
+        channel_id = self.settings.announce_channel
+        if channel_id is None or not report.new:
+            return
+        found = self.get_channel(channel_id)
+        channel: discord.abc.Messageable = (
+            found
+            if isinstance(found, discord.abc.Messageable)
+            else self.get_partial_messageable(channel_id)  # not cached: by id alone
+        )
+        parts = format_announcement(report.new)
+        for part in parts:
+            try:
+                await channel.send(part, allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException as exc:
+                log.warning(
+                    "Discord refused the announcement in channel %s: HTTP %s, code %s: %s",
+                    channel_id,
+                    exc.status,
+                    exc.code,
+                    one_line(exc.text),
+                )
+                return
+        log.info("announced %d new articles in %d message(s)", len(report.new), len(parts))
 
     async def on_ready(self) -> None:
         """Logged so an operator (and the wire tests) can tell the bot is taking questions."""
@@ -313,7 +367,7 @@ class NewsCog(commands.Cog, name="news"):
         self._reingest = reingest
         self._sources = sources
         self._slots = asyncio.Semaphore(concurrency)
-        self._reingest_lock = asyncio.Lock()
+        self.reingest_lock = asyncio.Lock()
         self._cooldown = Cooldown(settings.cooldown, clock)
         self.memory = QuestionMemory()
 
@@ -526,20 +580,21 @@ class NewsCog(commands.Cog, name="news"):
                 "Only server managers or the bot's admin role can re-ingest.", ephemeral=True
             )
             return
-        if self._reingest_lock.locked():
+        if self.reingest_lock.locked():
             await interaction.response.send_message(
                 "A re-ingest is already running; its summary will follow.", ephemeral=True
             )
             return
         if not await self._defer(interaction, private=True):
             return
-        async with self._reingest_lock:
+        async with self.reingest_lock:
             try:
                 report = await asyncio.to_thread(self._reingest)
             except Exception as exc:
                 await self._fail(interaction, "re-ingesting", exc, private=True)
                 return
         await self._follow_up(interaction, format_report(report), private=True)
+        await self.bot.announce(report)
 
     async def _defer(self, interaction: discord.Interaction, *, private: bool) -> bool:
         """Acknowledge within Discord's 3 s (the "thinking" message); False if Discord refused.
@@ -650,11 +705,14 @@ def run_discord(
     sources: Callable[[], list[Record]],
     *,
     secrets: Iterable[str] = (),
+    fetch: Callable[[], SyncReport | None] | None = None,
+    fetch_every: float = 0.0,
 ) -> int:
     """`newsbot discord`: run the bot until interrupted; 2 when it cannot start.
 
     `secrets`: the core's secrets (an API key) to redact from every log line, besides the
-    bot token."""
+    bot token. `fetch`: read the feeds and sync (None when nothing was added), every
+    `fetch_every` seconds (NEWSBOT_FETCH_EVERY; 0 never)."""
     if settings.token is None:
         print(
             "newsbot discord: DISCORD_TOKEN is not set; put the bot token in .env or the "
@@ -666,7 +724,15 @@ def run_discord(
     _log_through_redaction(secret_values)
     if settings.api_base:
         use_api_base(settings.api_base)
-    bot = NewsBot(settings, asker, reingest, sources, secrets=secret_values)
+    bot = NewsBot(
+        settings,
+        asker,
+        reingest,
+        sources,
+        secrets=secret_values,
+        fetch=fetch,
+        fetch_every=fetch_every,
+    )
     try:
         bot.run(settings.token.get_secret_value(), log_handler=None)
     except discord.LoginFailure:

@@ -17,7 +17,7 @@ from bot.core.compose import publisher
 
 if TYPE_CHECKING:
     from bot.core.records import Answer, Citation
-    from ingest.report import SyncReport
+    from ingest.report import Added, SyncReport
     from ingest.store import Record
 
 MESSAGE_LIMIT = 2000  # characters of content in one Discord message
@@ -181,9 +181,37 @@ def format_citation(citation: Citation) -> str:
     if url and len(url) <= URL_CAP and not _WS.search(url) and not {"<", ">"} & set(url):
         fields.append(f"<{url}>")
     entry = f"**[{citation.n}]** " + " · ".join(fields)
+    if citation.also_in:
+        entry += "\nalso in: " + ", ".join(also_in_names(citation))
     if citation.quote.strip():
         entry += f"\n> “{_escape(_shorten(citation.quote, QUOTE_CAP))}”"
     return neutralise_mentions(entry)
+
+
+def also_in_names(citation: Citation) -> list[str]:
+    """The copies of a cited article by outlet (else domain, else title), each named once."""
+    names: list[str] = []
+    for copy in citation.also_in:
+        name = _escape(_shorten(publisher(copy.outlet, copy.url) or copy.title, OUTLET_CAP))
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def format_announcement(added: Sequence[Added], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """The message(s) after a sync that added articles: one line per new title, with its outlet
+    and link, split within Discord's limit; nothing in it can ping."""
+    if not added:
+        return []
+    count = f"{len(added)} new article{'s' if len(added) != 1 else ''}"
+    lines = [f"**{count} indexed**"]
+    for item in added:
+        line = "- " + " · ".join(_names(item.outlet, item.url, item.title))
+        url = item.url.strip()
+        if url and len(url) <= URL_CAP and not _WS.search(url) and not {"<", ">"} & set(url):
+            line += f" <{url}>"
+        lines.append(neutralise_mentions(line))
+    return split_message("\n".join(lines), limit)
 
 
 def question_line(question: str) -> str:
@@ -238,7 +266,10 @@ def format_sources(records: Sequence[Record], limit: int = MESSAGE_LIMIT) -> lis
         fields = _names(record.outlet, record.url, record.title)
         if record.published:
             fields.append(_escape(_shorten(record.published, 40)))
-        fields.append(f"{record.chunks} chunk{'s' if record.chunks != 1 else ''}")
+        if record.copy_of:
+            fields.append("a copy of another article, not embedded again")
+        else:
+            fields.append(f"{record.chunks} chunk{'s' if record.chunks != 1 else ''}")
         line = " · ".join(fields)
         if record.state != "done":
             line += " (not finished: the next sync redoes it)"

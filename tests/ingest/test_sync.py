@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
+from ingest.copies import shingles
 from ingest.embed import MiniLMEmbeddings
 from ingest.load import file_hash, list_files, read_article
 from ingest.models import Article, Skipped
@@ -20,21 +21,28 @@ from ingest.store import Index
 from ingest.sync import sync_folder, watch_folder
 
 
-def expected_chunks(folder: Path) -> dict[str, str]:
-    """chunk id -> text for every good file, computed independently of the index."""
+def expected_chunks(folder: Path, copies: Collection[str] = ()) -> dict[str, str]:
+    """chunk id -> text for every good file but `copies`, computed independently of the index."""
     out: dict[str, str] = {}
     for path in list_files(folder):
         article = read_article(path, folder)
-        if isinstance(article, Article):
+        if isinstance(article, Article) and article.article_id not in copies:
             out.update({c.chunk_id: c.text for c in split_article(article)})
     return out
 
 
 def assert_exact(folder: Path, index: Index) -> None:
-    """The index holds exactly the chunks of the folder's current files, each once."""
+    """The index holds exactly the chunks of the folder's current files, each once; a file the
+    manifest calls a copy has none, and its original has chunks and nearly the same text."""
+    copies = {r.article_id: r.copy_of for r in index.manifest().values() if r.copy_of}
     stored = {c.chunk_id: c.text for c in index.all_chunks()}
-    assert stored == expected_chunks(folder)
+    assert stored == expected_chunks(folder, copies)
     assert index.count() == len(stored)
+    for copy, original in copies.items():
+        texts = [read_article(folder / name, folder) for name in (copy, original)]
+        assert all(isinstance(t, Article) for t in texts)
+        a, b = (shingles(t.text) for t in texts if isinstance(t, Article))
+        assert len(a & b) / len(a | b) > 0.6, f"{copy} is no copy of {original}"
     manifest = index.manifest()
     good = {
         a.article_id
@@ -315,16 +323,25 @@ def test_a_renamed_or_copied_file_takes_its_stored_vectors_instead_of_embedding_
     report = sync_folder(articles_dir, index)
     assert (report.added, report.removed, report.updated) == (2, 1, 0)
     assert counting.embedded == 0
-    assert report.reused == report.chunks == 2 * len(vectors)
+    # the first of the two files with the same text takes the vectors, the other is its copy
+    assert report.reused == report.chunks == len(vectors) and report.copies == 1
+    assert index.manifest()["moved/renamed.txt"].copy_of == "copy.txt"
     assert_exact(articles_dir, index)
-    for moved in ("moved/renamed.txt", "copy.txt"):
+    for moved in ("copy.txt",):
         after = index.chunks.get(where={"article_id": moved}, include=["documents", "embeddings"])
         assert len(after["ids"]) == len(vectors)
         for text, vector in zip(after["documents"], after["embeddings"], strict=True):
             # the stored vector, as Chroma gives it back (float32, normalised for cosine)
             assert np.allclose(vector, vectors[text], rtol=1e-5, atol=1e-7)
     changed = articles_dir / "copy.txt"
-    changed.write_text(changed.read_text() + "\nA correction was added on Friday.\n")
-    assert sync_folder(articles_dir, index).reused == 0  # new content is embedded
+    changed.write_text(
+        changed.read_text()
+        + "\n"
+        + " ".join(f"Update {i}: the count rose to {i * 7}." for i in range(400))
+    )
+    report = sync_folder(articles_dir, index)
+    assert report.reused == 0 and report.copies == 0  # new content is embedded; ...
     assert counting.embedded > 0
+    # ... and the copy, no longer nearly the same, is indexed on its own
+    assert index.manifest()["moved/renamed.txt"].copy_of == ""
     assert_exact(articles_dir, index)

@@ -149,7 +149,7 @@ def test_json_has_the_documented_shape(newsbot: Run) -> None:
     assert "predator" in data["answer"]
     assert data["retrieval_ms"] > 0 and data["answer_ms"] > 0
     for c in data["citations"]:
-        assert set(c) == CITATION_KEYS | {"url"}
+        assert set(c) == CITATION_KEYS | {"url", "also_in"}
         assert isinstance(c["n"], int) and isinstance(c["score"], float)
         assert c["quote"] and c["file"] and c["article_id"]
 

@@ -48,6 +48,7 @@ def test_json_summary_then_noop(tmp_path: Path, articles_dir: Path) -> None:
         "skipped",
         "chunks",
         "reused",
+        "copies",
         "seconds",
     }
     assert summary["added"] == 5 and summary["chunks"] > 5 and summary["reused"] == 0

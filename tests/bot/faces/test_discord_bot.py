@@ -41,7 +41,7 @@ from bot.faces.discord_bot import (
 from bot.faces.discord_format import QUESTION_PREFIX, format_sources, render_answer
 from bot.settings import DiscordSettings
 from ingest.models import Skipped
-from ingest.report import SyncReport
+from ingest.report import Added, SyncReport
 from ingest.store import Record
 
 FAKE_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456"
@@ -780,3 +780,24 @@ async def test_a_bug_in_the_core_is_not_shown_as_a_user_error(
         reply.content.startswith("Sorry, something went wrong") and "internal" not in reply.content
     )
     assert "ValueError: internal detail" in caplog.text
+
+
+async def test_a_reingest_that_added_articles_is_announced_in_the_channel(
+    make_bot: BotFactory,
+) -> None:
+    """Through dpytest: the admin's /reingest answers privately, then the channel hears once."""
+    added = [Added("Library reopens", "Coastal Times", "https://coastal.example/lib", "lib.md")]
+    bot = await make_bot(reingest=lambda: SyncReport(added=1, new=added))
+    channel = bot.guilds[0].text_channels[0]
+    bot.settings.announce_channel = channel.id
+    await callback(bot, "reingest")(interaction_double(manage_guild=True))
+    [post] = sent_messages()
+    assert post.channel.id == channel.id
+    assert post.content == (
+        "**1 new article indexed**\n"
+        "- Coastal Times · *Library reopens* <https://coastal.example/lib>"
+    )
+    # a sync that added nothing (or only copies) says nothing
+    bot.news._reingest = lambda: SyncReport(unchanged=1)
+    await callback(bot, "reingest")(interaction_double(manage_guild=True))
+    assert sent_messages() == []

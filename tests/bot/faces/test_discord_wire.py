@@ -25,6 +25,7 @@ import pytest
 
 from tests.bot.faces.fake_discord import EPHEMERAL, FakeDiscord, Json, Request
 from tests.helpers import REPO, SEEDS
+from tests.ingest.fake_web import FakeWeb
 
 TOKEN = "MTQwMDAwMDAwMDAwMDAwMDAwMA.GwIrEs.stand-in-token-never-sent-to-discord0"
 COOLDOWN = 60  # long enough that a second question of a test always meets it
@@ -476,3 +477,53 @@ def test_the_token_never_reaches_the_log(wire: Wire) -> None:
     log = wire.log_text()
     assert "ready as newsbot" in log
     assert TOKEN not in log and TOKEN.split(".")[-1] not in log
+
+
+@pytest.fixture
+def sites() -> Iterator[FakeWeb]:
+    site = FakeWeb().start()
+    yield site
+    site.stop()
+
+
+def test_the_scheduled_fetch_announces_the_new_stories_once(sites: FakeWeb, tmp_path: Path) -> None:
+    fake = FakeDiscord(TOKEN)
+    fake.start()
+    announce = fake.other_channel_id
+    env = bot_env(fake, tmp_path / "data", tmp_path / "articles") | {
+        "NEWSBOT_DISCORD_ANNOUNCE_CHANNEL": announce,
+        "NEWSBOT_FETCH_EVERY": "1h",
+        "NEWSBOT_FETCH_TIMEOUT": "1",
+        "NEWSBOT_FETCH_DELAY": "0",
+    }
+    command = [sys.executable, "-m", "bot.faces.cli"]
+    for feed in ("/rss.xml", "/atom.xml"):
+        subprocess.run([*command, "feeds", "add", sites.base + feed], env=env, check=True)
+    log = tmp_path / "bot.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [*command, "discord"], cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        Wire(fake, log, proc).wait_log("ready as newsbot")
+        [post] = fake.wait_for(posted_to(announce), timeout=120)
+        assert post.status == 200 and post.body["allowed_mentions"] == {"parse": []}
+        content = post.body["content"]
+        assert content.startswith("**")
+        assert (
+            f"Harbour Gazette · *Council approves the Kestrel Bay harbour bridge* "
+            f"<{sites.base}/news/bridge.html>" in content
+        )
+        assert "Coastal Times · *Library reopens after flood repairs*" in content
+        assert "Harbour bridge gets the go-ahead" not in content  # a copy: not news
+        Wire(fake, log, proc).wait_log("announced ")  # every part sent
+        assert len([r for r in fake.requests if posted_to(announce)(r)]) == 1
+        assert "Traceback" not in log.read_text(encoding="utf-8")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        fake.stop()
