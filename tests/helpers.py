@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.records import Answer
+from ingest.copies import shingles
 from ingest.embed import MiniLMEmbeddings
 from ingest.load import list_files, read_article
 from ingest.models import Article
@@ -174,13 +175,15 @@ def answer_of(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
 
 def assert_exact(folder: Path, index: Index) -> None:
     """Every good file's chunks present once, nothing else, and a `done` manifest entry with
-    the file's hash and chunk count for each (computed from the files, not from the index)."""
+    the file's hash and chunk count for each (computed from the files, not from the index). A
+    file the manifest calls a copy has no chunks, and its original nearly the same text."""
+    copies = {r.article_id: r.copy_of for r in index.manifest().values() if r.copy_of}
     expected: dict[str, str] = {}
     entries: dict[str, tuple[str, str, int]] = {}
     for path in list_files(folder):
         article = read_article(path, folder)
         if isinstance(article, Article):
-            chunks = split_article(article)
+            chunks = [] if article.article_id in copies else split_article(article)
             expected.update({c.chunk_id: c.text for c in chunks})
             entries[article.article_id] = (article.content_hash, "done", len(chunks))
     stored = {c.chunk_id: c.text for c in index.all_chunks()}
@@ -188,3 +191,24 @@ def assert_exact(folder: Path, index: Index) -> None:
     assert index.count() == len(expected)
     manifest = {r.article_id: (r.content_hash, r.state, r.chunks) for r in index.articles()}
     assert manifest == entries
+    for copy, original in copies.items():
+        texts = [read_article(folder / name, folder) for name in (copy, original)]
+        a, b = (shingles(t.text) for t in texts if isinstance(t, Article))
+        assert len(a & b) / len(a | b) > COPY_OVERLAP, f"{copy} is no copy of {original}"
+
+
+COPY_OVERLAP = 0.6  # shingles a copy shares with its original, at the least
+
+
+class CountingEmbeddings(MiniLMEmbeddings):
+    """The real model, counting the texts it embeds (to prove unchanged files are skipped)."""
+
+    def __init__(self, real: MiniLMEmbeddings) -> None:
+        super().__init__()
+        self._session, self._tokenizer = real._session, real._tokenizer
+        self._input_names = real._input_names
+        self.embedded = 0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.embedded += len(texts)
+        return super().embed_documents(texts)

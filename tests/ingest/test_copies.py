@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
-
-import pytest
-from test_sync import CountingEmbeddings, assert_exact
 
 from ingest.copies import (
     THRESHOLD,
@@ -17,10 +13,9 @@ from ingest.copies import (
     signature,
     similarity,
 )
-from ingest.embed import MiniLMEmbeddings
 from ingest.store import Index
 from ingest.sync import sync_folder
-from tests.helpers import SEEDS
+from tests.helpers import SEEDS, CountingEmbeddings, assert_exact
 from tests.ingest.syndicated import SOURCE, seed_text, syndicate
 
 # -- signatures -----------------------------------------------------------------------------
@@ -57,20 +52,10 @@ def test_the_finder_names_the_closest_original_above_the_threshold() -> None:
 # -- sync -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def counting(embeddings: MiniLMEmbeddings) -> CountingEmbeddings:
-    return CountingEmbeddings(embeddings)
-
-
-@pytest.fixture
-def counted(chroma_client: Any, counting: CountingEmbeddings) -> Index:
-    return Index(chroma_client, counting, MiniLMEmbeddings.model_id)
-
-
 def test_a_copy_is_recorded_against_its_original_and_not_embedded(
-    counted: Index, counting: CountingEmbeddings, articles_dir: Path
+    counted_index: Index, counting: CountingEmbeddings, articles_dir: Path
 ) -> None:
-    index = counted
+    index = counted_index
     sync_folder(articles_dir, index)
     chunks, embedded = index.count(), counting.embedded
     (articles_dir / "coastal.md").write_text(syndicate(seed_text()), encoding="utf-8")
@@ -102,9 +87,9 @@ def test_when_the_original_goes_its_copy_is_indexed_in_its_place(
 
 
 def test_a_renamed_original_keeps_its_vectors_and_its_copies(
-    counted: Index, counting: CountingEmbeddings, articles_dir: Path
+    counted_index: Index, counting: CountingEmbeddings, articles_dir: Path
 ) -> None:
-    index = counted
+    index = counted_index
     (articles_dir / "coastal.md").write_text(syndicate(seed_text()), encoding="utf-8")
     sync_folder(articles_dir, index)
     counting.embedded = 0
@@ -118,9 +103,9 @@ def test_a_renamed_original_keeps_its_vectors_and_its_copies(
 
 
 def test_an_index_made_before_copies_were_looked_for_is_signed_without_embedding(
-    counted: Index, counting: CountingEmbeddings, articles_dir: Path
+    counted_index: Index, counting: CountingEmbeddings, articles_dir: Path
 ) -> None:
-    index = counted
+    index = counted_index
     sync_folder(articles_dir, index)
     records = list(index.manifest().values())
     index.sign(records, [""] * len(records))  # as an older newsbot left them

@@ -5,66 +5,18 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 
-from ingest.copies import shingles
-from ingest.embed import MiniLMEmbeddings
-from ingest.load import file_hash, list_files, read_article
+from ingest.load import file_hash, read_article
 from ingest.models import Article, Skipped
 from ingest.split import split_article
 from ingest.store import Index
 from ingest.sync import sync_folder, watch_folder
-
-
-def expected_chunks(folder: Path, copies: Collection[str] = ()) -> dict[str, str]:
-    """chunk id -> text for every good file but `copies`, computed independently of the index."""
-    out: dict[str, str] = {}
-    for path in list_files(folder):
-        article = read_article(path, folder)
-        if isinstance(article, Article) and article.article_id not in copies:
-            out.update({c.chunk_id: c.text for c in split_article(article)})
-    return out
-
-
-def assert_exact(folder: Path, index: Index) -> None:
-    """The index holds exactly the chunks of the folder's current files, each once; a file the
-    manifest calls a copy has none, and its original has chunks and nearly the same text."""
-    copies = {r.article_id: r.copy_of for r in index.manifest().values() if r.copy_of}
-    stored = {c.chunk_id: c.text for c in index.all_chunks()}
-    assert stored == expected_chunks(folder, copies)
-    assert index.count() == len(stored)
-    for copy, original in copies.items():
-        texts = [read_article(folder / name, folder) for name in (copy, original)]
-        assert all(isinstance(t, Article) for t in texts)
-        a, b = (shingles(t.text) for t in texts if isinstance(t, Article))
-        assert len(a & b) / len(a | b) > 0.6, f"{copy} is no copy of {original}"
-    manifest = index.manifest()
-    good = {
-        a.article_id
-        for p in list_files(folder)
-        if isinstance(a := read_article(p, folder), Article)
-    }
-    assert set(manifest) == good
-    assert {r.state for r in manifest.values()} <= {"done"}
-
-
-class CountingEmbeddings(MiniLMEmbeddings):
-    """The real model, counting the texts it embeds (to prove unchanged files are skipped)."""
-
-    def __init__(self, real: MiniLMEmbeddings) -> None:
-        super().__init__()
-        self._session, self._tokenizer = real._session, real._tokenizer
-        self._input_names = real._input_names
-        self.embedded = 0
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        self.embedded += len(texts)
-        return super().embed_documents(texts)
+from tests.helpers import CountingEmbeddings, assert_exact
 
 
 def test_first_sync_indexes_every_seed(index: Index, articles_dir: Path) -> None:
@@ -73,17 +25,6 @@ def test_first_sync_indexes_every_seed(index: Index, articles_dir: Path) -> None
     assert report.skipped == []
     assert report.chunks == index.count() > 5
     assert_exact(articles_dir, index)
-
-
-@pytest.fixture
-def counting(embeddings: MiniLMEmbeddings) -> CountingEmbeddings:
-    return CountingEmbeddings(embeddings)
-
-
-@pytest.fixture
-def counted_index(chroma_client: Any, counting: CountingEmbeddings) -> Index:
-    """An index in the parametrized store mode whose model counts what it embeds."""
-    return Index(chroma_client, counting, MiniLMEmbeddings.model_id)
 
 
 def test_resync_is_a_noop_that_embeds_nothing(
