@@ -357,7 +357,6 @@ class FakeDiscord:
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
-        self._ws = ws
         self.connections += 1
         await ws.send_json({"op": 10, "d": {"heartbeat_interval": HEARTBEAT_MS}})
         async for frame in ws:
@@ -369,11 +368,18 @@ class FakeDiscord:
             if op == 1:
                 await ws.send_json({"op": 11})
             elif op == 2:
+                self._ws = ws
                 await self._dispatch("READY", self._ready())
                 await self._dispatch("GUILD_CREATE", self._guild())
             elif op == 6:
-                for event in self._events[data["seq"] :]:
-                    await ws.send_json(event)
+                # As Discord: nothing is dispatched on a new connection before it resumes; the
+                # events since the bot's last seq are replayed, those arriving meanwhile too,
+                # and only then does the connection take live events (no await in between).
+                sent = data["seq"]
+                while sent < len(self._events):
+                    await ws.send_json(self._events[sent])
+                    sent += 1
+                self._ws = ws
                 await self._dispatch("RESUMED", {})
         return ws
 
