@@ -51,7 +51,9 @@ NAMES_APART_SHARE = 0.25
 # "Zelensky"). A name no article writes as asked still accepts the usual near miss.
 KNOWN_NAME_MATCH = 0.75
 LOWERCASE_NAME_SHARE = 0.8  # a word written capitalised this often in the passages is a name
-_CAPITALISED_WORDS = frozenset({"ok", "okay"})  # capitalised, yet no names: "OK the merger"
+# Words of a question that are no names however written: asking words, and words capitalised
+# yet no names ("OK the merger"). Built once: the question's words are checked one by one.
+_NO_NAMES = STOPWORDS | QUESTION_NOISE | frozenset({"ok", "okay"})
 _BULLET = re.compile(r"[-–—•*]\s+")
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
@@ -692,6 +694,6 @@ def _question_names(question: str) -> dict[str, str]:
             continue
         original = m.group().strip(".'’-")
         for w in words(original):
-            if w not in STOPWORDS | QUESTION_NOISE | _CAPITALISED_WORDS and not w.isdigit():
+            if w not in _NO_NAMES and not w.isdigit():
                 names.setdefault(stem(w), original)
     return names

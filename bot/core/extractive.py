@@ -19,7 +19,14 @@ from collections.abc import Callable
 from bot.core.compose import Claim, Quote, source_name
 from bot.core.disagree import Conflict, find_conflict
 from bot.core.evidence import Evidence, Sentence, is_heading_or_question
-from bot.core.intent import HEDGED_STANCE, Kind, asks_outcome, names_money, unrealised
+from bot.core.intent import (
+    HEDGED_STANCE,
+    PLACE_STRENGTH,
+    Kind,
+    asks_outcome,
+    names_money,
+    unrealised,
+)
 from bot.generators.base import Draft
 from ingest.text.words import terms
 
@@ -29,7 +36,6 @@ CANDIDATE_RATIO = 0.35  # sentences weighed for the answer span and for disagree
 CANDIDATES = 8
 NEAR_DUPLICATE = 0.6  # term Jaccard above which two sentences say the same thing
 MIN_LEAD_STRENGTH = 0.9  # a weaker span (a number without the asked unit) is not lifted
-PLACE_STRENGTH = 0.8  # what a place near the question's words reads (see intent._place)
 # The sentence that carries the answer must speak to the question: a date in a sentence about
 # something else answers nothing (calibrated on the tune questions: 0.2 refuses 12 of 21
 # unanswerable typed questions and 5 of 69 answerable ones).

@@ -612,12 +612,13 @@ def _place(intent: Intent, sentence: str, question: str) -> Span | None:
         end = _list_end(sentence, m.end())
         if sentence[end - 1] == "." and sentence[end - 2 : end - 1].islower():
             end -= 1  # "in Switzerland." ends the sentence; "in the U.S." keeps its dot
-        strength = 0.8 * filed * _nearness(sentence, m.start(), end, question)
+        strength = PLACE_STRENGTH * filed * _nearness(sentence, m.start(), end, question)
         if best is None or strength > best.strength:
             best = Span(m.start(), end, strength)
     return best
 
 
+PLACE_STRENGTH = 0.8  # a place near the question's words: never certain without a gazetteer
 DATELINE_PLACE = 0.6
 _ONE_PLACE = r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}"
 _PLACE_LIST = re.compile(rf"(?:,\s+{_ONE_PLACE})*,?\s+and\s+{_ONE_PLACE}")
@@ -722,11 +723,15 @@ def _qualifies_as_asked(after: str, question: str) -> bool:
     "Who did Bangladesh police arrest?" the "Metropolitan" of "Metropolitan police told ..."
     says which police, not who was arrested."""
     m = re.match(r"\s+([a-z][\w-]+)", after)
-    if not m:
-        return False
-    noun = stem(m.group(1))
-    return any(
-        stem(q.group(1)) == noun
+    return m is not None and stem(m.group(1)) in _named_nouns(question)
+
+
+@lru_cache(maxsize=256)
+def _named_nouns(question: str) -> frozenset[str]:
+    """Stems of the nouns the question writes after a name ("Bangladesh police" -> police),
+    bar its first word and asking words; built once per question, not per candidate name."""
+    return frozenset(
+        stem(q.group(1))
         for q in _NAMED_NOUN.finditer(question)
         if q.start() > 0 and stem(q.group().split()[0].lower()) not in _NOT_NAMES
     )
