@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from bot.core.intent import Intent, Kind, alias_forms, find_answer, intent_of
+from bot.core.intent import DATELINE, Intent, Kind, alias_forms, find_answer, intent_of
 from bot.core.outlets import Outlets
 from ingest.text.names import FUZZY_MIN_RATIO, similarity
 from ingest.text.sentences import sentence_spans
@@ -401,7 +401,7 @@ class Evidence:
         asked = [n for n in self.names if len(n) > 1]
         if not asked or self.intent.kind is Kind.WHO:
             return False  # a who-question's answer is a name it does not hold
-        body = s.text[m.end() :] if (m := _DATELINE_START.match(s.text)) else s.text
+        body = s.text[m.end() :] if (m := DATELINE.match(s.text)) else s.text
         first = _FIRST_NAME.match(body)
         if not first:
             return False
@@ -651,7 +651,6 @@ def _lowercase_names(question: str, passages: Sequence[Passage]) -> dict[str, st
 
 
 _WORD_IN_TEXT = re.compile(r"[^\W\d_]+")
-_DATELINE_START = re.compile(r"^[A-Z][A-Za-z .,'-]{1,40}?,\s+\w{3,9}\.?\s+\d{1,2}\s+-\s+")
 _FIRST_NAME = re.compile(r"([A-Z][a-z][\w-]*)(?:'s|’s)?\b")
 _SENTENCE_START = re.compile(r"[.!?\"“:]\s*$")
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from ingest.text.places import is_place
 from ingest.text.words import QUESTION_NOISE, STOPWORDS, stem, terms, words
 
 
@@ -279,7 +280,8 @@ def _unit(question: str) -> str:
     unit = _last_word(" ".join(phrase))
     if not unit:  # "how many were hurt?": the participle is the unit
         after = re.match(r"\s*(?:were|was|are|is|have been|had been|got)\s+(\w+)", rest, re.I)
-        unit = after.group(1).lower() if after else ""
+        # ... never a name: "How much is Con Ed cutting its rates by?" counts no Cons
+        unit = after.group(1).lower() if after and after.group(1)[0].islower() else ""
     return unit
 
 
@@ -370,7 +372,8 @@ def _looks_back(sentence: str, m: re.Match[str]) -> bool:
     return bool(re.search(r"\b(was|were|had|did|came|took place)\b[^,.;]*$", before, re.I))
 
 
-_DATELINE = re.compile(r"^[A-Z][A-Za-z .'-]{1,30},\s+\w{3,9}\.?\s+\d{1,2}\s+-\s")
+# where and when the story was filed: "LONDON, March 4 - ", "CALGARY, Alberta, Feb 26 - "
+DATELINE = re.compile(r"^[A-Z][A-Za-z .,'-]{1,40}?,\s+\w{3,9}\.?\s+\d{1,2}\s+-\s+")
 _VAGUE_TIME = re.compile(r"^(?:soon|shortly|immediately|as soon as possible)$", re.I)
 _UNDECIDED = re.compile(
     r"\b(?:(?:at\s+)?a\s+(?:location|venue|place|date|time)\s+(?:yet\s+)?to be "
@@ -567,10 +570,10 @@ def _time(intent: Intent, sentence: str, question: str) -> Span | None:
         return Span(undecided.start(), undecided.end(), 0.9)
     best: Span | None = None
     ahead = _FUTURE_QUESTION.search(question) is not None
-    dateline = _DATELINE.match(sentence)
+    dateline = DATELINE.match(sentence)
     dateline_end = dateline.end() if dateline else -1
     for m in _TIME.finditer(sentence):
-        strength = 0.5 if _VAGUE_TIME.match(m.group()) else 1.0
+        strength = 0.5 if _VAGUE_TIME.match(m.group()) else _specificity(m.group())
         if ahead and _looks_back(sentence, m):
             strength = 0.3  # "When will they meet?" is not answered by "was in 2019"
         elif ahead and re.fullmatch(r"(?:in\s+)?(?:19|20)\d\ds?", m.group(), re.I):
@@ -590,6 +593,22 @@ def _time(intent: Intent, sentence: str, question: str) -> Span | None:
             if next(gaps) < next(gaps) or span.end - span.start > best.end - best.start:
                 best = span
     return best
+
+
+DAY = re.compile(rf"\d|{_WEEKDAY}|today|tomorrow|yesterday|tonight", re.I)
+RELATIVE_TIME = 0.9  # "later this year", "within two weeks": a time, but not a date
+MONTH_ONLY = 0.95  # "in May": a date, to the month
+
+
+def _specificity(time: str) -> float:
+    """How precisely a time dates: "April 30" more than "May", "May" more than "this year"."""
+    if re.search(r"\b(?:19|20)\d\d\b", time) and not re.search(_MONTH, time):
+        return RELATIVE_TIME  # a bare year
+    if DAY.search(time):
+        return 1.0
+    if re.search(_MONTH, time):
+        return MONTH_ONLY
+    return RELATIVE_TIME
 
 
 def _place(intent: Intent, sentence: str, question: str) -> Span | None:
@@ -612,14 +631,16 @@ def _place(intent: Intent, sentence: str, question: str) -> Span | None:
         end = _list_end(sentence, m.end())
         if sentence[end - 1] == "." and sentence[end - 2 : end - 1].islower():
             end -= 1  # "in Switzerland." ends the sentence; "in the U.S." keeps its dot
-        strength = PLACE_STRENGTH * filed * _nearness(sentence, m.start(), end, question)
+        known = 1.0 if is_place(name) else UNKNOWN_PLACE
+        strength = PLACE_STRENGTH * filed * known * _nearness(sentence, m.start(), end, question)
         if best is None or strength > best.strength:
             best = Span(m.start(), end, strength)
     return best
 
 
-PLACE_STRENGTH = 0.8  # a place near the question's words: never certain without a gazetteer
+PLACE_STRENGTH = 0.8  # a place near the question's words: never certain, so never lifted alone
 DATELINE_PLACE = 0.6
+UNKNOWN_PLACE = 0.8  # a capitalised word after "in" that the gazetteer does not know
 _ONE_PLACE = r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}"
 _PLACE_LIST = re.compile(rf"(?:,\s+{_ONE_PLACE})*,?\s+and\s+{_ONE_PLACE}")
 _COMPANY = re.compile(
@@ -670,8 +691,12 @@ def _who(intent: Intent, sentence: str, question: str) -> Span | None:
     elsewhere in the sentence; part of a longer name ("Food" of "Food and Drug
     Administration") is no answer."""
     best: Span | None = None
+    place: Span | None = None
     role = _ROLE.search(question)
+    dateline = DATELINE.match(sentence)
     for m in _NAME.finditer(sentence):
+        if dateline and m.start() < dateline.end():
+            continue  # "WASHINGTON, March 2 -" is where the story was filed
         name = _TRAILING_LINK.sub("", m.group(1)).strip(".'’-")
         first = stem(name.split()[0].lower()) if name.split() else ""
         if not name or first in _NOT_NAMES or _mostly_asked(name, question):
@@ -680,6 +705,9 @@ def _who(intent: Intent, sentence: str, question: str) -> Span | None:
             continue  # "U.S. chipmakers", "Chinese spokeswoman": a place as an adjective
         if _qualifies_as_asked(sentence[m.start() + len(name) :], question):
             continue  # "Metropolitan police" where the question says "Bangladesh police"
+        if is_place(name):
+            place = place or Span(m.start(), m.start() + len(name), WHO_PLACE)
+            continue  # "the Iranians" or "Tokyo" answers only when no one else is named
         if role and not _beside_role(sentence, m.start(), m.start() + len(name), role.group(1)):
             best = best or Span(m.start(), m.start() + len(name), 0.6)
             continue
@@ -693,9 +721,10 @@ def _who(intent: Intent, sentence: str, question: str) -> Span | None:
         if _acts(sentence[span.end :], question):
             return Span(span.start, span.end, 1.0)  # "Trump hosted ..." for "Who hosted ...?"
         best = best or span
-    return best
+    return best or place
 
 
+WHO_PLACE = 0.6  # a country, city or people as the answer to who: weak, but some are
 _ROLE = re.compile(
     r"\b(?:which|what)\s+(minister|president|official|chairman|chief|executive|judge|"
     r"governor|senator|secretary|spokesman|spokeswoman|director|analyst|leader|envoy)s?\b",
@@ -749,8 +778,9 @@ def _mostly_asked(name: str, question: str) -> bool:
 
 
 def _is_place_name(name: str) -> bool:
-    """A country or its people as a bare name ("U.S.", "Britain", "Chinese")."""
-    found = tuple(terms(name))
+    """A country or its people as a bare name ("U.S.", "Britain", "Chinese"); the name may
+    come with its closing period stripped ("U.S"), which alone reads as no word at all."""
+    found = tuple(terms(name + "."))
     return bool(found) and any(found in group for group in ALIASES)
 
 

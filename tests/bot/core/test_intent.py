@@ -241,6 +241,68 @@ def test_who_is_answered_by_a_name_the_question_does_not_already_hold(
     assert span is not None and sentence[span.start : span.end] == who
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # "U.S. marketing": the place as an adjective, though the name is read without its dot
+        "The federal Food and Drug Administration said it approved for U.S. marketing a drug.",
+        # the dateline is where the story was filed, not who did anything
+        "WASHINGTON, March 2 - The federal Food and Drug Administration said it approved a drug.",
+    ],
+)
+def test_neither_a_place_as_adjective_nor_the_dateline_answers_who(sentence: str) -> None:
+    question = "Who makes the hemophilia drug the FDA just okayed?"
+    assert find_answer(intent_of(question), sentence, question) is None
+
+
+def test_a_people_or_place_answers_who_only_when_no_one_else_is_named() -> None:
+    question = "Who is the new commander of Iraq's Third Army Corps?"
+    vague = (
+        "A spokesman said the Third Army Corps, which fought off the Iranians, had a new commander."
+    )
+    named = "He said Lieutenant General Dhiya'uldin Jamal had become the commander."
+    weak, strong = (find_answer(intent_of(question), s, question) for s in (vague, named))
+    assert weak is not None and vague[weak.start : weak.end] == "Iranians"
+    assert strong is not None and named[strong.start : strong.end].endswith("Jamal")
+    assert weak.strength < 0.9 <= strong.strength
+
+
+def test_a_known_place_is_a_surer_answer_than_a_capitalised_word() -> None:
+    question = "Where will Mobil make the new containers?"
+    known = "Mobil will make the new containers in Stockholm."
+    unknown = "Mobil will make the new containers in Kabivitrum."
+    spans = [find_answer(intent_of(question), s, question) for s in (known, unknown)]
+    assert spans[0] is not None and spans[1] is not None
+    assert spans[1].strength < spans[0].strength
+
+
+def test_a_name_after_how_much_is_no_unit() -> None:
+    assert intent_of("How much is Con Ed cutting its rates by?").unit == ""
+    assert intent_of("How many were hurt in the blast?").unit == "hurt"
+
+
+def test_a_dateline_naming_its_region_dates_the_report_not_the_event() -> None:
+    question = "When will Union Faith close its purchase of the Husky stake?"
+    sentence = (
+        "CALGARY, Alberta, Feb 26 - Nova said Union Faith's purchase of the stake was approved."
+    )
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and span.strength < 0.5
+
+
+def test_a_date_is_a_surer_when_than_a_month_and_a_month_than_this_year() -> None:
+    question = "When will Sears shut its Chicago distribution center?"
+    strengths = [
+        find_answer(
+            intent_of(question), f"Sears will shut its Chicago distribution center {t}.", question
+        )
+        for t in ("on April 30", "in May", "later this year")
+    ]
+    assert all(s is not None for s in strengths)
+    day, month, year = (s.strength for s in strengths if s is not None)
+    assert day > month > year
+
+
 def test_what_x_made_of_it_asks_for_x_words() -> None:
     assert intent_of("and what did Thatcher make of it?", "Who won Greenwich?") == Intent(
         Kind.SAID, speaker="Thatcher"
