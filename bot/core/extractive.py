@@ -180,7 +180,8 @@ def _typed(evidence: Evidence, ranked: list[Sentence], candidates: list[Sentence
 
 def _clear(evidence: Evidence) -> float:
     """How strong a span must be to lead from outside the best candidates: a place is never
-    certain without a gazetteer ("in West Germany, Austria and Switzerland" reads 0.8)."""
+    certain ("in West Germany, Austria and Switzerland" reads 0.8, a place the gazetteer does
+    not know less), so it may lead at place strength."""
     return PLACE_STRENGTH if evidence.intent.kind is Kind.WHERE else MIN_LEAD_STRENGTH
 
 

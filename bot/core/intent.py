@@ -280,8 +280,7 @@ def _unit(question: str) -> str:
     unit = _last_word(" ".join(phrase))
     if not unit:  # "how many were hurt?": the participle is the unit
         after = re.match(r"\s*(?:were|was|are|is|have been|had been|got)\s+(\w+)", rest, re.I)
-        # ... never a name: "How much is Con Ed cutting its rates by?" counts no Cons
-        unit = after.group(1).lower() if after and after.group(1)[0].islower() else ""
+        unit = after.group(1).lower() if after else ""
     return unit
 
 

@@ -259,7 +259,9 @@ def test_bundled_sets_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
         load_set("reuters")
 
 
-@pytest.mark.parametrize("name", ["seeds", "reuters", "reuters-fresh", "reuters-more"])
+@pytest.mark.parametrize(
+    "name", ["seeds", "reuters", "reuters-fresh", "reuters-more", "reuters-blind"]
+)
 def test_the_written_sets_cover_every_kind_with_a_fifth_unanswerable(name: str) -> None:
     """What issue 9 asked of the eval: every kind, at least 20% unanswerable, held-out
     questions, unique ids, expected terms for every answerable question."""

@@ -102,6 +102,12 @@ def test_bad_schedule_setting_is_one_line(tmp_path: Path) -> None:
     assert result.stderr.startswith("newsbot: error: bad setting NEWSBOT_FETCH_EVERY")
 
 
+def _take_ctrl_c() -> None:
+    """Ctrl-C stops the watch as in a terminal, even when the suite itself runs as a shell's
+    background job (`pytest &`), whose children inherit an ignored SIGINT and never see it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ingest_watch_reads_the_feeds_on_its_schedule_and_syncs_what_they_bring(
     web: FakeWeb, tmp_path: Path
 ) -> None:
@@ -115,6 +121,7 @@ def test_ingest_watch_reads_the_feeds_on_its_schedule_and_syncs_what_they_bring(
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
+        preexec_fn=_take_ctrl_c,
     )
     watchdog = threading.Timer(180, proc.kill)  # a hung watch fails the test, never the suite
     watchdog.start()
