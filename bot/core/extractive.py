@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.core.compose import Claim, Quote, source_name
+from bot.core.compose import Claim, Quote, short_title, source_name
 from bot.core.disagree import Conflict, find_conflict
 from bot.core.evidence import Evidence, Sentence, is_heading_or_question
 from bot.core.intent import (
@@ -64,6 +64,9 @@ _FIGURES_ASKED = re.compile(
     r"\b(numbers?|figures?|counts?|tolls?|casualt\w*|how many|how much|priced?|prices|costs?|"
     r"totals?|growth|grow|rates?|forecasts?|sales|earnings|profits?|bids?|offers?|pay)\b",
     re.I,
+)
+_SOURCES_ASKED = re.compile(
+    r"\b(reports?|sources?|outlets?|stories|articles?|papers?|newspapers?|accounts?)\b", re.I
 )
 _PRONOUN_START = re.compile(r"(?:It|Its|He|She|They|The company|The firm)\b")
 SUBJECT_WORDS = 5  # a side named in a sentence's first words is what it is about
@@ -322,22 +325,41 @@ def _is_lead(evidence: Evidence, s: Sentence) -> bool:
 
 def _per_source(evidence: Evidence, ranked: list[Sentence]) -> list[Claim]:
     """No disagreement found: say so through who says what, one line per outlet: each outlet's
-    best sentence on the topic (with a figure, when the question asks about numbers)."""
-    by_source: dict[str, Sentence] = {}
+    best sentence on the topic (with a figure, when the question asks about numbers). A
+    question about the reports themselves gets one line per story: "Do the reports agree on
+    Brazil's debt?" over one wire service compares its stories of different days."""
+    lines: dict[str, Sentence] = {}
     enough = PER_SOURCE_COVERAGE * max(s.coverage for s in ranked)
     figures = bool(_FIGURES_ASKED.search(evidence.question))
+    by_report = bool(_SOURCES_ASKED.search(evidence.question))
     for s in ranked:
         if is_heading_or_question(s.text) or s.coverage < enough:
             continue
         if figures and not _FIGURE.search(s.text):
             continue
-        by_source.setdefault(source_name(evidence.passages[s.passage]), s)
-    if len(by_source) < 2:
-        return [_claim(s) for s in list(by_source.values())[:1]]
+        passage = evidence.passages[s.passage]
+        lines.setdefault(passage.article_id if by_report else source_name(passage), s)
+    picks = list(lines.values())[:MAX_SENTENCES]
+    if len(picks) < 2:
+        return [_claim(s) for s in picks]
+    names = [source_name(evidence.passages[s.passage]) for s in picks]
     return [
-        Claim(f"{name} reports: {s.text}", (Quote(s.passage, s.start, s.end),))
-        for name, s in list(by_source.items())[:MAX_SENTENCES]
+        Claim(
+            f"{_story_name(evidence, s, names)} reports: {s.text}",
+            (Quote(s.passage, s.start, s.end),),
+        )
+        for s in picks
     ]
+
+
+def _story_name(evidence: Evidence, s: Sentence, names: list[str]) -> str:
+    """The source's name, and its title too when another line has the same source."""
+    passage = evidence.passages[s.passage]
+    name = source_name(passage)
+    title = short_title(passage.title)
+    if names.count(name) > 1 and title and not name.startswith("“"):
+        return f"{name}, “{title}”,"
+    return name
 
 
 def compared_sides(question: str) -> list[str]:

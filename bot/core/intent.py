@@ -280,7 +280,8 @@ def _unit(question: str) -> str:
     unit = _last_word(" ".join(phrase))
     if not unit:  # "how many were hurt?": the participle is the unit
         after = re.match(r"\s*(?:were|was|are|is|have been|had been|got)\s+(\w+)", rest, re.I)
-        unit = after.group(1).lower() if after else ""
+        # ... never a name: "How much is Con Ed cutting its rates by?" counts no Cons
+        unit = after.group(1).lower() if after and after.group(1)[0].islower() else ""
     return unit
 
 
@@ -502,8 +503,15 @@ def _counts(intent: Intent, sentence: str, question: str) -> Span | None:
             None,
         )
         start = m.start() + len(m.group()) - len(m.group().lstrip())
+        if lower := _RANGE_START.search(sentence[:start]):
+            start = lower.start()  # "between 4,798 and 6,998 dlrs" is one answer
         if hit is None and unit == _MONEY_UNIT and _CURRENCY.search(m.group()):
             span = Span(start, m.end(), 1.0)
+        elif hit is None and not unit and _HOW_MUCH.match(question):
+            # "How much is Con Ed cutting its rates?": an amount of money or a share, not a
+            # count of anything ("a four year freeze")
+            amount = bool(_CURRENCY.search(m.group()) or _SHARE.search(m.group()))
+            span = Span(start, m.end(), 1.0 if amount else 0.45)
         elif hit is not None:
             end = m.end() + _end_of_word(tail, tail_words, hit)
             span = Span(start, end, 1.0)
@@ -525,7 +533,10 @@ def _end_of_word(tail: str, tail_words: list[str], index: int) -> int:
     return pos
 
 
+_RANGE_START = re.compile(r"(?:\bbetween\s+|\bfrom\s+)?\d[\d.,]*\s+(?:and|to)\s+$")
 _MONEY_UNIT = stem("dlrs")
+_HOW_MUCH = re.compile(r"\W*how much\b", re.I)
+_SHARE = re.compile(r"\b(?:pct|percent|per cent)\b|%", re.I)
 _CURRENCY = re.compile(rf"[$£€¥]|\b(?:{_CURRENCIES})\b", re.I)
 
 

@@ -343,3 +343,36 @@ def test_a_name_written_out_holds_its_initials() -> None:
     text = "USAir rejected Trans World Airlines Inc's offer at a Food and Agriculture Organization."
     assert {"twa", "fao"} <= initials(text)
     assert "twa" not in initials("USAir rejected the offer from Trans-Pacific.")
+
+
+DEBT_STORIES = {
+    "brazil-debt.md": """---
+title: Brazil seeks relief on its foreign debt
+outlet: reuters.com
+date: 1987-03-02
+---
+BRASILIA, March 2 - Brazil's foreign debt stands at 109 billion dlrs, the finance ministry said.
+""",
+    "brazil-banks.md": """---
+title: Brazil central bank chief to meet creditor banks
+outlet: reuters.com
+date: 1987-03-04
+---
+RIO DE JANEIRO, March 4 - Brazil will send its central bank chief to meet the advisory committee
+of its creditor banks about its foreign debt of 108 billion dlrs.
+""",
+    "kenya.txt": STORIES["kenya.txt"],
+}
+
+
+def test_reports_of_one_outlet_are_compared_story_by_story(
+    tmp_path_factory: pytest.TempPathFactory, embeddings: MiniLMEmbeddings
+) -> None:
+    """ "Do the reports agree?" over one wire service's stories: each story's figure, the two
+    told apart by their titles (they were one line before, both being reuters.com's)."""
+    answerer = _answerer_over(DEBT_STORIES, tmp_path_factory, embeddings)
+    answer = answerer.ask("Do the reports agree on how big Brazil's foreign debt is?")
+    assert not answer.refused
+    assert "109 billion" in answer.text and "108 billion" in answer.text
+    assert {c.file for c in answer.citations} == {"brazil-debt.md", "brazil-banks.md"}
+    assert "Brazil seeks relief" in answer.text and ".md" not in answer.text

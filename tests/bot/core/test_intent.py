@@ -298,6 +298,23 @@ def test_a_date_is_a_surer_when_than_a_month_and_a_month_than_this_year() -> Non
     assert day > month > year
 
 
+def test_how_much_without_a_unit_wants_money_or_a_share_not_a_name_or_a_count() -> None:
+    question = "How much is Con Ed cutting its rates by next month?"
+    assert intent_of(question).unit == ""  # "Con" is no unit
+    count = "We have had a four year freeze on Con Edison's rates."
+    share = "Consolidated Edison agreed to reduce its rates 3.1 pct next month."
+    weak, strong = (find_answer(intent_of(question), s, question) for s in (count, share))
+    assert weak is not None and weak.strength < 0.5
+    assert strong is not None and share[strong.start : strong.end] == "3.1 pct"
+
+
+def test_a_range_is_one_amount() -> None:
+    question = "How much will a Mac II set me back?"
+    sentence = "The Mac II will be priced between 4,798 and 6,998 dlrs."
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and sentence[span.start : span.end] == "between 4,798 and 6,998 dlrs"
+
+
 def test_what_x_made_of_it_asks_for_x_words() -> None:
     assert intent_of("and what did Thatcher make of it?", "Who won Greenwich?") == Intent(
         Kind.SAID, speaker="Thatcher"
