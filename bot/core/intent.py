@@ -605,7 +605,7 @@ def _time(intent: Intent, sentence: str, question: str) -> Span | None:
     return best
 
 
-DAY = re.compile(rf"\d|{_WEEKDAY}|today|tomorrow|yesterday|tonight", re.I)
+_DAY = re.compile(rf"\d|{_WEEKDAY}|today|tomorrow|yesterday|tonight", re.I)
 RELATIVE_TIME = 0.9  # "later this year", "within two weeks": a time, but not a date
 MONTH_ONLY = 0.95  # "in May": a date, to the month
 
@@ -614,7 +614,7 @@ def _specificity(time: str) -> float:
     """How precisely a time dates: "April 30" more than "May", "May" more than "this year"."""
     if re.search(r"\b(?:19|20)\d\d\b", time) and not re.search(_MONTH, time):
         return RELATIVE_TIME  # a bare year
-    if DAY.search(time):
+    if _DAY.search(time):
         return 1.0
     if re.search(_MONTH, time):
         return MONTH_ONLY
