@@ -4,7 +4,6 @@ the stand-in sites of tests/ingest/fake_web.py on 127.0.0.1."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO
+from tests.helpers import newsbot_env, run_newsbot
 from tests.ingest.fake_web import FakeWeb
 
 
@@ -25,29 +24,19 @@ def web() -> Iterator[FakeWeb]:
     site.stop()
 
 
-def newsbot_env(work: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_"))}
-    env.pop("CHROMA_HOST", None)
-    env |= {
-        "PYTHONPATH": str(REPO),
-        "NEWSBOT_DATA_DIR": str(work / "data"),
+def feeds(work: Path) -> dict[str, str]:
+    """What these tests add to the clean environment of tests/helpers: the articles folder,
+    the extractive answerer and fetching without waits."""
+    return {
         "NEWSBOT_ARTICLES_DIR": str(work / "articles"),
         "NEWSBOT_LLM": "extractive",
         "NEWSBOT_FETCH_TIMEOUT": "1",
         "NEWSBOT_FETCH_DELAY": "0",
     }
-    return env
 
 
 def newsbot(work: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.faces.cli", *args],
-        cwd=work,
-        env=newsbot_env(work),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return run_newsbot(work, *args, **feeds(work))
 
 
 def test_feeds_are_added_fetched_synced_and_answered_from(web: FakeWeb, tmp_path: Path) -> None:
@@ -113,7 +102,7 @@ def test_ingest_watch_reads_the_feeds_on_its_schedule_and_syncs_what_they_bring(
 ) -> None:
     (tmp_path / "articles").mkdir()
     assert newsbot(tmp_path, "feeds", "add", f"{web.base}/atom.xml").returncode == 0
-    env = newsbot_env(tmp_path) | {"NEWSBOT_FETCH_EVERY": "1h"}
+    env = newsbot_env(tmp_path, **feeds(tmp_path), NEWSBOT_FETCH_EVERY="1h")
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot.faces.cli", "ingest", "--watch", "--json", "--interval", "0.3"],
         cwd=tmp_path,
