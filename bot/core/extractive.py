@@ -345,20 +345,18 @@ def _per_source(evidence: Evidence, ranked: list[Sentence]) -> list[Claim]:
     names = [source_name(evidence.passages[s.passage]) for s in picks]
     return [
         Claim(
-            f"{_story_name(evidence, s, names)} reports: {s.text}",
+            f"{_titled(name, evidence.passages[s.passage].title, names)} reports: {s.text}",
             (Quote(s.passage, s.start, s.end),),
         )
-        for s in picks
+        for name, s in zip(names, picks, strict=True)
     ]
 
 
-def _story_name(evidence: Evidence, s: Sentence, names: list[str]) -> str:
-    """The source's name, and its title too when another line has the same source."""
-    passage = evidence.passages[s.passage]
-    name = source_name(passage)
-    title = short_title(passage.title)
-    if names.count(name) > 1 and title and not name.startswith("“"):
-        return f"{name}, “{title}”,"
+def _titled(name: str, title: str, names: list[str]) -> str:
+    """The source's name, and the story's title too when another line has the same source."""
+    short = short_title(title)
+    if names.count(name) > 1 and short and not name.startswith("“"):
+        return f"{name}, “{short}”,"
     return name
 
 

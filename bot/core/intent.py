@@ -606,17 +606,19 @@ def _time(intent: Intent, sentence: str, question: str) -> Span | None:
 
 
 _DAY = re.compile(rf"\d|{_WEEKDAY}|today|tomorrow|yesterday|tonight", re.I)
+_A_MONTH = re.compile(_MONTH)
+_A_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 RELATIVE_TIME = 0.9  # "later this year", "within two weeks": a time, but not a date
 MONTH_ONLY = 0.95  # "in May": a date, to the month
 
 
 def _specificity(time: str) -> float:
     """How precisely a time dates: "April 30" more than "May", "May" more than "this year"."""
-    if re.search(r"\b(?:19|20)\d\d\b", time) and not re.search(_MONTH, time):
+    if _A_YEAR.search(time) and not _A_MONTH.search(time):
         return RELATIVE_TIME  # a bare year
     if _DAY.search(time):
         return 1.0
-    if re.search(_MONTH, time):
+    if _A_MONTH.search(time):
         return MONTH_ONLY
     return RELATIVE_TIME
 

@@ -8,17 +8,17 @@ the peoples' names, folded. It is read once, on the first question that needs it
 
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
 from importlib.resources import files
 
+from ingest.text.words import fold
+
 
 def fold_place(name: str) -> str:
-    """Lower case, accents off, dots and the possessive dropped: "São Paulo's" -> "sao paulo"."""
-    plain = name.replace("’", "'").removesuffix("'s")
-    plain = unicodedata.normalize("NFKD", plain).encode("ascii", "ignore").decode()
-    plain = plain.replace(".", "")
-    return " ".join(plain.casefold().split())
+    """`words.fold` (lower case, accents off), dots and the possessive dropped too:
+    "São Paulo's" -> "sao paulo", "N.Y." -> "ny"."""
+    plain = fold(name.replace("’", "'").removesuffix("'s")).replace(".", "")
+    return " ".join(plain.split())
 
 
 @lru_cache(maxsize=1)
