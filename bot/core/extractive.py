@@ -88,8 +88,8 @@ _FIGURE = re.compile(
 )
 _NAME_INSIDE = re.compile(r"(?<=[\w,;] )[A-Z][a-z][\w'’-]+")
 _UNDECIDED_LEAD = re.compile(
-    r"to be (determined|decided|announced|agreed|confirmed|set)|"
-    r"not (yet )?(decided|determined|set)|undecided|unclear",
+    r"to be (determined|decided|announced|agreed|confirmed|set|chosen|selected|fixed)|"
+    r"not (yet )?(decided|determined|set|chosen|selected|fixed)|undecided|unclear",
     re.I,
 )
 
@@ -234,10 +234,17 @@ def _speaker(sentence: str, span: str) -> str:
     m = _SPEAKER.search(sentence)
     if not m:
         return ""
-    name = (m.group(1) or m.group(2) or "").strip()
+    name = _OPENING_WORDS.sub("", (m.group(1) or m.group(2) or "").strip())
     if not name or name in span or name.split()[0] in {"The", "He", "She", "It", "They", "A"}:
         return ""
     return name
+
+
+# Words that open a clause before the speaker: "When NYMEX said ..." is NYMEX speaking.
+_OPENING_WORDS = re.compile(
+    r"^(?:(?:When|If|As|But|And|While|After|Before|Since|Although|Though|Because|Meanwhile|"
+    r"However|Also|So|Yet|Then|Now|Earlier|Later|Separately)\s+)+"
+)
 
 
 def _supporting(

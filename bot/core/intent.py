@@ -195,9 +195,11 @@ _RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
         ),
         (
             Kind.WHO,
-            r"^\W*(who|whom|whose)\b|\b(which|what) (company|companies|firm|bank|leader|"
+            rf"^\W*(who|whom|whose)\b|\b(which|what) (?:(?!{_AUX}\b|the\b)[\w-]+ ){{0,2}}?"
+            r"(company|companies|firm|bank|leader|"
             r"leaders|official|officials|person|people|country|countries|group|organi[sz]ation|"
-            r"minister|president|agency|party|side|team|buyer|seller)\b|\bwho\b.*\?\s*$",
+            r"minister|president|agency|party|side|team|buyer|seller)\b|\bwho\b.*\?\s*$"
+            r"|\bwhat(?:'s|’s| is| was| were| are) the names? of\b",
         ),
         (
             Kind.SUMMARY,
@@ -375,12 +377,16 @@ def _looks_back(sentence: str, m: re.Match[str]) -> bool:
 # where and when the story was filed: "LONDON, March 4 - ", "CALGARY, Alberta, Feb 26 - "
 DATELINE = re.compile(r"^[A-Z][A-Za-z .,'-]{1,40}?,\s+\w{3,9}\.?\s+\d{1,2}\s+-\s+")
 _VAGUE_TIME = re.compile(r"^(?:soon|shortly|immediately|as soon as possible)$", re.I)
+_UNDECIDED_VERBS = r"(?:determined|decided|announced|agreed|confirmed|set|chosen|selected|fixed)"
 _UNDECIDED = re.compile(
-    r"\b(?:(?:at\s+)?a\s+(?:location|venue|place|date|time)\s+(?:yet\s+)?to be "
-    r"(?:determined|decided|announced|agreed|confirmed|set)|(?:not|yet to be|still to be|"
-    r"has not been|have not been)\s+(?:yet\s+)?(?:decided|determined|announced|agreed|set)"
-    r"|undecided|unclear|no date (?:has been |was )?set)\b",
+    rf"\b(?:(?:at\s+)?a\s+(?:location|venue|place|site|date|time)\s+(?:yet\s+)?to be "
+    rf"{_UNDECIDED_VERBS}|(?:not|yet to be|still to be|has not been|have not been)\s+"
+    rf"(?:yet\s+)?{_UNDECIDED_VERBS}|undecided|unclear|no date (?:has been |was )?set)\b",
     re.I,
+)
+# what an undecided place is written as, just before "not yet chosen": "to a site not yet chosen"
+_UNDECIDED_PLACE = re.compile(
+    r"(?:\b(?:an?|the)\s+(?:new\s+)?)?\b(?:location|venue|place|site|where)\b[^,;]{0,20}$", re.I
 )
 _PLACE = re.compile(
     r"\b(?:in|at|to|from|near|outside|inside|across|into|held in|based in|hit|hitting|struck|"
@@ -624,11 +630,11 @@ def _specificity(time: str) -> float:
 
 
 def _place(intent: Intent, sentence: str, question: str) -> Span | None:
-    undecided = _UNDECIDED.search(sentence)
-    if undecided and re.search(r"\b(location|venue|place|where)\b", undecided.group(), re.I):
+    undecided = _undecided_place(sentence)
+    if undecided:
         # "at a location to be determined" answers where something will be, not where it was
         ahead = not _PAST_QUESTION.search(question)
-        return Span(undecided.start(), undecided.end(), 1.0 if ahead else 0.4)
+        return Span(undecided.start, undecided.end, 1.0 if ahead else 0.4)
     best: Span | None = None
     for m in _PLACE.finditer(sentence):
         name = next(g for g in m.groups() if g)
@@ -648,6 +654,18 @@ def _place(intent: Intent, sentence: str, question: str) -> Span | None:
         if best is None or strength > best.strength:
             best = Span(m.start(), end, strength)
     return best
+
+
+def _undecided_place(sentence: str) -> Span | None:
+    """Where the sentence says a place is not chosen yet, from the noun that names it: "at a
+    location to be determined", "to a site not yet chosen"."""
+    for m in _UNDECIDED.finditer(sentence):
+        if re.search(r"\b(location|venue|place|site|where)\b", m.group(), re.I):
+            return Span(m.start(), m.end(), 1.0)
+        noun = _UNDECIDED_PLACE.search(sentence, max(0, m.start() - 30), m.start())
+        if noun:
+            return Span(noun.start(), m.end(), 1.0)
+    return None
 
 
 PLACE_STRENGTH = 0.8  # a place near the question's words: never certain, so never lifted alone
@@ -704,7 +722,7 @@ def _who(intent: Intent, sentence: str, question: str) -> Span | None:
     Administration") is no answer."""
     best: Span | None = None
     place: Span | None = None
-    role = _ROLE.search(question)
+    roles = _roles(question)
     dateline = DATELINE.match(sentence)
     for m in _NAME.finditer(sentence):
         if dateline and m.start() < dateline.end():
@@ -720,8 +738,10 @@ def _who(intent: Intent, sentence: str, question: str) -> Span | None:
         if is_place(name):
             place = place or Span(m.start(), m.start() + len(name), WHO_PLACE)
             continue  # "the Iranians" or "Tokyo" answers only when no one else is named
-        if role and not _beside_role(sentence, m.start(), m.start() + len(name), role.group(1)):
-            best = best or Span(m.start(), m.start() + len(name), 0.6)
+        if name.endswith("-based"):
+            continue  # "Hamburg-based" says where someone is from, not who
+        if roles and not _beside_role(sentence, m.start(), m.start() + len(name), roles):
+            best = best or Span(m.start(), m.start() + len(name), AWAY_FROM_ROLE)
             continue
         if (
             m.start() == 0
@@ -732,28 +752,73 @@ def _who(intent: Intent, sentence: str, question: str) -> Span | None:
         span = Span(m.start(), m.start() + len(name), 0.9)
         if _acts(sentence[span.end :], question):
             return Span(span.start, span.end, 1.0)  # "Trump hosted ..." for "Who hosted ...?"
-        best = best or span
+        if best is None or span.strength > best.strength:
+            best = span  # a name beside the role beats one away from it written earlier
     return best or place
 
 
 WHO_PLACE = 0.6  # a country, city or people as the answer to who: weak, but some are
+_ROLES = (
+    r"(minister|president|official|chairman|chairwoman|chief|executive|judge|governor|senator|"
+    r"secretary|spokesman|spokeswoman|director|analyst|leader|envoy|commander|clerk|head|ceo|"
+    r"owner|boss|manager|lawyer|attorney|prosecutor|ambassador|mayor|premier|officer|treasurer|"
+    r"negotiator|mediator|founder|successor|general)s?"
+)
+# The role a who-question asks about: "Which minister ...?", "Who's the new chairman of ...?",
+# "What's the name of the ex-Westpac currency clerk ...?"
 _ROLE = re.compile(
-    r"\b(?:which|what)\s+(minister|president|official|chairman|chief|executive|judge|"
-    r"governor|senator|secretary|spokesman|spokeswoman|director|analyst|leader|envoy)s?\b",
+    rf"\b(?:which|what)\s+{_ROLES}\b"
+    rf"|\bwho(?:'s|’s|\s+is|\s+was|\s+will\s+be)\s+(?:the\s+)?(?:new\s+|former\s+|current\s+|"
+    rf"acting\s+)?(?:[\w'’-]+\s+){{0,3}}?{_ROLES}\b"
+    rf"|\bnames?\s+of\s+the\s+(?:[\w'’-]+\s+){{0,4}}?{_ROLES}\b",
     re.I,
+)
+# "Who heads ...?" asks for whoever a sentence calls its head, chairman, chief ...
+_ROLE_VERB = re.compile(r"^\W*who\s+(?:now\s+)?(heads|runs|leads|chairs)\b", re.I)
+# ... and a chief, head or leader may be written as any of them: "NATO Secretary-General"
+_HEAD_WORDS = frozenset(
+    stem(w)
+    for w in "head heads headed chairman chairwoman chair chief president director leader led "
+    "lead leads leading run runs managing manager executive secretary boss".split()
 )
 _LOWER_NEXT = re.compile(r"\s*[a-z]")
 
 
 ROLE_BEFORE = 25  # characters before a name where its role stands ("Minister Michel Cote")
-ROLE_AFTER = 15  # ... or after it ("Michel Cote, the minister")
+ROLE_AFTER = 3  # ... or in the words after it ("Michel Cote, the minister"), up to a verb
+# ... or it is what the name is or becomes: "Jamal had become the commander"
+_BECOMES = re.compile(
+    r"\s+(?:(?:has|had|have|will|would)\s+)?(?:become|became|becomes|be|is|was|been|named|"
+    r"appointed|elected|takes over as|took over as|as)\s+(?:the\s+|its\s+|a\s+)?(?:new\s+)?"
+    r"([\w-]+)"
+)
 
 
-def _beside_role(sentence: str, start: int, end: int, role: str) -> bool:
-    """Is the role asked about ("minister") part of the name or written right beside it?"""
-    wanted = stem(role.lower())
-    near = sentence[max(0, start - ROLE_BEFORE) : end + ROLE_AFTER]
-    return wanted in {stem(w) for w in words(near)}
+AWAY_FROM_ROLE = 0.6  # a name with no word of the asked role beside it
+
+
+@lru_cache(maxsize=256)
+def _roles(question: str) -> frozenset[str]:
+    """Stems of the words a name must stand beside to hold the asked role: {"chairman"} for
+    "Who's the new chairman of ...?", head/chairman/chief ... for "Who heads ...?"."""
+    m = _ROLE.search(question)
+    if m:
+        role = stem(next(g for g in m.groups() if g).lower())
+        return _HEAD_WORDS if role in _HEAD_WORDS else frozenset({role})
+    return _HEAD_WORDS if _ROLE_VERB.search(question) else frozenset()
+
+
+def _beside_role(sentence: str, start: int, end: int, roles: frozenset[str]) -> bool:
+    """Is a role asked about ("minister") part of the name or written right beside it?"""
+    near = list(words(sentence[max(0, start - ROLE_BEFORE) : end]))
+    for word in list(words(sentence[end : end + 60]))[:ROLE_AFTER]:
+        if _SPEECH_VERB.fullmatch(word) or word in ("and", "or", "but", "while"):
+            break  # "Nova said the Minister ...", "Merz, and NATO Secretary-General Mark Rutte"
+        near.append(word)
+    becomes = _BECOMES.match(sentence, end)
+    if becomes:
+        near.append(becomes.group(1))
+    return not roles.isdisjoint(stem(w) for w in near)
 
 
 _NAMED_NOUN = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*\s+([a-z][\w-]+)")

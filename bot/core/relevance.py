@@ -223,10 +223,10 @@ def undisclosed(evidence: Evidence) -> Sentence | None:
         if (not together or evidence.passages[s.passage].article_id in together)
         and evidence.context_coverage(s) >= UNDISCLOSED_COVERAGE
     ]
-    withheld = [s for s in on_topic if _withholds(s.text, about)]
     asked = set(evidence.weights)
+    withheld = [s for s in on_topic if _withholds(s.text, about, asked)]
     for s in withheld:  # "declined to name the other companies" for "Which companies ...?"
-        if _withholds(s.text, about, asked):
+        if _withholds(s.text, about, asked, naming=True):
             return s
     silent = {evidence.passages[s.passage].article_id for s in withheld}
     for s in on_topic:
@@ -238,16 +238,27 @@ def undisclosed(evidence: Evidence) -> Sentence | None:
     return None
 
 
-def _withholds(text: str, about: re.Pattern[str], naming: set[str] | None = None) -> bool:
+def _withholds(text: str, about: re.Pattern[str], asked: set[str], naming: bool = False) -> bool:
     """Does the sentence say that the detail `about` describes was not given (of one of the
-    question's own terms `naming`, when given: "declined to name the other companies")?"""
+    question's own terms `asked`, when `naming`: "declined to name the other companies")?
+
+    "A Swiss group, which Sandaratne declined to identify, ..." withholds the group, which
+    the question must ask about: it says nothing of the bank's new chairman."""
     if _SUPERSEDED.search(text):
         return False  # "GM previously said ..., but did not specify a date": given since
     for m in _UNDISCLOSED.finditer(text):
-        withheld = text[m.start() : m.end() + WITHHELD_AFTER]
-        if about.search(withheld) and (naming is None or naming & set(terms(withheld))):
+        relative = _WITHHELD_BEFORE.search(text, 0, m.start())
+        if relative:
+            withheld, named = f"{relative.group(1)} {m.group()}", True
+        else:
+            withheld, named = text[m.start() : m.end() + WITHHELD_AFTER], naming
+        if about.search(withheld) and (not named or asked & set(terms(withheld))):
             return True
     return False
+
+
+# "<what is withheld>, which <someone> declined to name": the withheld thing comes first
+_WITHHELD_BEFORE = re.compile(r"([^,;]{3,60}),\s+(?:which|who|whom)\s+(?:[A-Z][\w'’.-]*\s+){1,3}$")
 
 
 GIVES_IT = 0.75  # a typed answer this clear means the detail is given

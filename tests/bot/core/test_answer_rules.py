@@ -132,6 +132,18 @@ DETROIT, March 2 - General Motors Corp said it will end production at its Norwoo
 plant on August 26.
 GM previously said it would close the plant, but did not specify a date.
 """,
+    "ceylon.txt": """Bank of Ceylon wins export credit guarantee
+
+COLOMBO, March 3 - A European aid group, which Finance Secretary Perera declined to name, has
+agreed to guarantee export credits for the Bank of Ceylon, he said.
+The bank's new chairman, Nimal Silva, took office on Monday.
+""",
+    "acme.txt": """Acme Rubber to move belt business
+
+AKRON, Ohio, March 4 - Acme Rubber Co said it will keep making garden hoses at its Dayton, Ohio,
+plant and will move its conveyor belt business to a site not yet chosen.
+When Acme announced the plan, it said the belt plant in Akron would close on June 30.
+""",
 }
 
 
@@ -376,3 +388,25 @@ def test_reports_of_one_outlet_are_compared_story_by_story(
     assert "109 billion" in answer.text and "108 billion" in answer.text
     assert {c.file for c in answer.citations} == {"brazil-debt.md", "brazil-banks.md"}
     assert "Brazil seeks relief" in answer.text and ".md" not in answer.text
+
+
+def test_what_a_relative_clause_withholds_is_the_thing_before_it(wire: Answerer) -> None:
+    """ "A European aid group, which Perera declined to name, ..." withholds the group: asked
+    which group it is, the refusal quotes it; asked who the bank's chairman is, it answers."""
+    group = wire.ask("Which aid group is guaranteeing the Bank of Ceylon's export credits?")
+    assert group.refused and "declined to name" in group.text
+    chairman = wire.ask("Who's the new chairman of the Bank of Ceylon?")
+    assert not chairman.refused
+    assert "Nimal Silva" in chairman.text
+
+
+def test_a_place_not_yet_chosen_is_said_to_be_undecided(wire: Answerer) -> None:
+    """The other place in the sentence (Dayton) is where the hoses stay, not where the belts
+    go."""
+    answer = wire.ask("Where is Acme moving its conveyor belt business?")
+    assert answer.text.startswith("Not decided: “a site not yet chosen” [1]")
+
+
+def test_a_clause_opening_word_is_not_part_of_the_speaker(wire: Answerer) -> None:
+    answer = wire.ask("When will Acme's belt plant in Akron close?")
+    assert answer.text.startswith("On June 30, according to Acme [1]")
