@@ -407,3 +407,70 @@ def test_a_decision_in_the_past_perfect_is_said_outright() -> None:
 def test_what_x_says_about_where_or_when_wants_x_words(question: str, speaker: str) -> None:
     """The question word inside ("about where ...") does not make it a where-question."""
     assert intent_of(question) == Intent(Kind.SAID, speaker=speaker)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "name"),
+    [
+        # the name beside the asked role, not the one written first
+        (
+            "Who's the new chairman of the Bank of Ceylon?",
+            "Treasury official Ravi Perera said the bank's new chairman, Nimal Silva, took office.",
+            "Nimal Silva",
+        ),
+        # "heads" asks for whoever is called head, chairman, chief ...
+        (
+            "Who heads Zimbabwe's Grain Marketing Board?",
+            "Farmer Tom Banda sold maize to the board, whose chief executive Joseph Moyo said so.",
+            "Joseph Moyo",
+        ),
+        # the role may be what the name became, some words after it
+        (
+            "Who is the new commander of the Third Army Corps?",
+            "He said Lieutenant General Dhiya'uldin Jamal, former commander of the Fifth Army "
+            "Corps, had taken over.",
+            "Lieutenant General Dhiya'uldin Jamal",
+        ),
+        (
+            "What's the name of the currency clerk the police charged?",
+            "Detective Sergeant Ann Lee said the police charged the clerk, Peter Ward.",
+            "Peter Ward",
+        ),
+    ],
+)
+def test_a_who_question_with_a_role_wants_the_name_beside_it(
+    question: str, sentence: str, name: str
+) -> None:
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and sentence[span.start : span.end] == name
+    assert span.strength >= 0.9
+
+
+def test_a_role_word_after_a_verb_of_saying_or_a_link_belongs_to_someone_else() -> None:
+    question = "Which minister approved the deal?"
+    for sentence in (
+        "Nova said the Minister of Industry had approved it.",
+        "The deal pleased Nova, and the minister approved it.",
+    ):
+        span = find_answer(intent_of(question), sentence, question)
+        assert span is None or sentence[span.start : span.end] != "Nova" or span.strength < 0.9
+
+
+def test_a_name_away_from_the_asked_role_is_a_weak_answer() -> None:
+    question = "Who runs the new Kenya National Shipping Line?"
+    sentence = (
+        "The Kenya Ports Authority signed with a Hamburg-based shipping company, Mark Otieno said."
+    )
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is None or span.strength < 0.9
+    assert span is None or "based" not in sentence[span.start : span.end]
+
+
+def test_a_place_not_yet_chosen_is_the_undecided_answer_to_where() -> None:
+    question = "Where is Goodrich moving its molded rubber products business?"
+    sentence = (
+        "Goodrich will keep making tires at Norwood, N.C., and will relocate its molded rubber "
+        "products business to a site not yet chosen."
+    )
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and sentence[span.start : span.end] == "a site not yet chosen"
