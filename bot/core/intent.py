@@ -736,11 +736,16 @@ def _who(intent: Intent, sentence: str, question: str) -> Span | None:
         if _qualifies_as_asked(sentence[m.start() + len(name) :], question):
             continue  # "Metropolitan police" where the question says "Bangladesh police"
         if is_place(name):
-            place = place or Span(m.start(), m.start() + len(name), WHO_PLACE)
+            weak = min(WHO_PLACE, AWAY_FROM_ROLE) if roles else WHO_PLACE
+            place = place or Span(m.start(), m.start() + len(name), weak)
             continue  # "the Iranians" or "Tokyo" answers only when no one else is named
         if name.endswith("-based"):
             continue  # "Hamburg-based" says where someone is from, not who
-        if roles and not _beside_role(sentence, m.start(), m.start() + len(name), roles):
+        # "a former currency clerk of Westpac Banking Corp": the company employs the clerk
+        if roles and (
+            _COMPANY.search(name)
+            or not _beside_role(sentence, m.start(), m.start() + len(name), roles)
+        ):
             best = best or Span(m.start(), m.start() + len(name), AWAY_FROM_ROLE)
             continue
         if (
@@ -794,7 +799,7 @@ _BECOMES = re.compile(
 )
 
 
-AWAY_FROM_ROLE = 0.6  # a name with no word of the asked role beside it
+AWAY_FROM_ROLE = 0.45  # a name with no word of the asked role beside it
 
 
 @lru_cache(maxsize=256)

@@ -410,3 +410,9 @@ def test_a_place_not_yet_chosen_is_said_to_be_undecided(wire: Answerer) -> None:
 def test_a_clause_opening_word_is_not_part_of_the_speaker(wire: Answerer) -> None:
     answer = wire.ask("When will Acme's belt plant in Akron close?")
     assert answer.text.startswith("On June 30, according to Acme [1]")
+
+
+def test_a_role_no_one_in_the_stories_is_given_is_refused(wire: Answerer) -> None:
+    """The Kenya story names the Ports Authority and a Hamburg company, but nobody who runs
+    the new line."""
+    assert wire.ask("Who runs Kenya's new national shipping line?").refused
