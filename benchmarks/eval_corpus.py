@@ -42,7 +42,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--set",
         dest="set_name",
         default="reuters",
-        help="basic|seeds|reuters|reuters-fresh|reuters-more|reuters-blind|PATH",
+        help="basic|seeds|reuters|reuters-fresh|reuters-more|reuters-blind|reuters-blind2|PATH",
     )
     parser.add_argument("--split", choices=("tune", "heldout", "all"), default="tune")
     parser.add_argument("--embedder", choices=("minilm", "e5"), default="minilm")

@@ -156,7 +156,7 @@ _RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
         ),
         (
             Kind.HOW_MANY,
-            r"\bhow (many|much|large|big|high|low|far|long (?!until|till|before))\b"
+            r"\bhow (many|much|large|big|high|low|far|long (?!until|till|before|has|have|had))\b"
             r"|\b(death|casualty) toll\b"
             r"|\bwhat(?:'s| is| was| were| are)?\s*(the\s+)?(number|amount|total|size|value|"
             r"price|cost|rate|percentage|share|level|figure|toll|count)\b|\bwhat percent"
@@ -167,7 +167,7 @@ _RULES: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
         (
             Kind.WHEN,
             r"^\W*(when|by when|since when|until when)\b|\bwhat (time|date|day|year|month)\b"
-            r"|\bhow soon\b|\bhow long (until|till|before)\b|\bwhen\b.*\?\s*$",
+            r"|\bhow soon\b|\bhow long (until|till|before|has|have|had)\b|\bwhen\b.*\?\s*$",
         ),
         (
             Kind.WHERE,
@@ -594,6 +594,8 @@ def _time(intent: Intent, sentence: str, question: str) -> Span | None:
             strength = 0.3  # "When will they meet?" is not answered by "was in 2019"
         elif ahead and re.fullmatch(r"(?:in\s+)?(?:19|20)\d\ds?", m.group(), re.I):
             strength = 0.5
+        if _HOW_LONG.search(question) and not _SPAN_BOUND.match(m.group()):
+            strength *= NOT_A_SPAN  # "How long has it been shut?": "since December 19"
         strength *= _nearness(sentence, m.start(), m.end(), question)
         if m.end() <= dateline_end:
             strength *= 0.3  # "LONDON, March 4 -" dates the report, not the event
@@ -611,6 +613,9 @@ def _time(intent: Intent, sentence: str, question: str) -> Span | None:
     return best
 
 
+_HOW_LONG = re.compile(r"\bhow long\b|\bsince when\b|\buntil when\b", re.I)
+_SPAN_BOUND = re.compile(r"(?:since|until|till|through)\b", re.I)
+NOT_A_SPAN = 0.85  # a date that neither starts nor ends the asked stretch of time
 _DAY = re.compile(rf"\d|{_WEEKDAY}|today|tomorrow|yesterday|tonight", re.I)
 _A_MONTH = re.compile(_MONTH)
 _A_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -722,7 +727,7 @@ def _who(intent: Intent, sentence: str, question: str) -> Span | None:
     Administration") is no answer."""
     best: Span | None = None
     place: Span | None = None
-    roles = _roles(question)
+    roles, qualifiers = _roles(question)
     dateline = DATELINE.match(sentence)
     for m in _NAME.finditer(sentence):
         if dateline and m.start() < dateline.end():
@@ -744,7 +749,7 @@ def _who(intent: Intent, sentence: str, question: str) -> Span | None:
         # "a former currency clerk of Westpac Banking Corp": the company employs the clerk
         if roles and (
             _COMPANY.search(name)
-            or not _beside_role(sentence, m.start(), m.start() + len(name), roles)
+            or not _beside_role(sentence, m.start(), m.start() + len(name), roles, qualifiers)
         ):
             best = best or Span(m.start(), m.start() + len(name), AWAY_FROM_ROLE)
             continue
@@ -770,21 +775,23 @@ _ROLES = (
     r"negotiator|mediator|founder|successor|general)s?"
 )
 # The role a who-question asks about: "Which minister ...?", "Who's the new chairman of ...?",
-# "What's the name of the ex-Westpac currency clerk ...?"
+# "What's the name of the ex-Westpac currency clerk ...?"; the last of several ("Who is Apple's
+# chief financial officer?" asks for an officer, not whoever is chief of something)
 _ROLE = re.compile(
     rf"\b(?:which|what)\s+{_ROLES}\b"
     rf"|\bwho(?:'s|’s|\s+is|\s+was|\s+will\s+be)\s+(?:the\s+)?(?:new\s+|former\s+|current\s+|"
-    rf"acting\s+)?(?:[\w'’-]+\s+){{0,3}}?{_ROLES}\b"
-    rf"|\bnames?\s+of\s+the\s+(?:[\w'’-]+\s+){{0,4}}?{_ROLES}\b",
+    rf"acting\s+)?(?:[\w'’-]+\s+){{0,5}}{_ROLES}\b"
+    rf"|\bnames?\s+of\s+the\s+(?:[\w'’-]+\s+){{0,4}}{_ROLES}\b",
     re.I,
 )
 # "Who heads ...?" asks for whoever a sentence calls its head, chairman, chief ...
 _ROLE_VERB = re.compile(r"^\W*who\s+(?:now\s+)?(heads|runs|leads|chairs)\b", re.I)
 # ... and a chief, head or leader may be written as any of them: "NATO Secretary-General"
+_ANY_HEAD = frozenset(stem(w) for w in ("chief", "head", "leader", "boss"))
 _HEAD_WORDS = frozenset(
     stem(w)
     for w in "head heads headed chairman chairwoman chair chief president director leader led "
-    "lead leads leading run runs managing manager executive secretary boss".split()
+    "lead leads leading run runs managing manager executive secretarygeneral boss".split()
 )
 _LOWER_NEXT = re.compile(r"\s*[a-z]")
 
@@ -802,20 +809,51 @@ _BECOMES = re.compile(
 AWAY_FROM_ROLE = 0.45  # a name with no word of the asked role beside it
 
 
+def asks_role(question: str) -> bool:
+    """Does the who-question ask for whoever holds a role ("Who heads ...?")?"""
+    return bool(_roles(question)[0])
+
+
 @lru_cache(maxsize=256)
-def _roles(question: str) -> frozenset[str]:
-    """Stems of the words a name must stand beside to hold the asked role: {"chairman"} for
-    "Who's the new chairman of ...?", head/chairman/chief ... for "Who heads ...?"."""
+def _roles(question: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Stems of the words a name must stand beside to hold the asked role, one of the first
+    and all of the second: ({"chairman"}, {}) for "Who's the new chairman of ...?", ({head,
+    chairman, chief ...}, {}) for "Who heads ...?", ({"minister"}, {"defenc"}) for "Who is
+    Ukraine's defence minister?" (a prime minister is not one)."""
     m = _ROLE.search(question)
     if m:
         role = stem(next(g for g in m.groups() if g).lower())
-        return _HEAD_WORDS if role in _HEAD_WORDS else frozenset({role})
-    return _HEAD_WORDS if _ROLE_VERB.search(question) else frozenset()
+        before = list(words(question[: m.end()]))[-3:-1]
+        qualifiers = frozenset(stem(w) for w in before if stem(w) in _ROLE_QUALIFIERS)
+        return (_HEAD_WORDS if role in _ANY_HEAD else frozenset({role})), qualifiers
+    return (_HEAD_WORDS if _ROLE_VERB.search(question) else frozenset()), frozenset()
 
 
-def _beside_role(sentence: str, start: int, end: int, roles: frozenset[str]) -> bool:
-    """Is a role asked about ("minister") part of the name or written right beside it?"""
-    near = list(words(sentence[max(0, start - ROLE_BEFORE) : end]))
+# Words that make a role another one: a prime minister is not a defence minister.
+_ROLE_QUALIFIERS = frozenset(
+    stem(w)
+    for w in """defence defense foreign finance financial prime interior trade economy economic
+    oil energy agriculture farm health justice home operating vice deputy assistant attorney
+    managing information industry labour labor transport commerce treasury budget""".split()
+)
+
+
+# The title a name may open with: "Ukraine's Defence Minister ", "Finance Secretary "
+_TITLE = re.compile(
+    rf"^(?:[\w.-]+(?:'s|’s)\s+)?(?:(?:{_ROLES}|Secretary|General|Prime|Defen[cs]e|Foreign|"
+    r"Finance|Financial|Deputy|Vice|Interior|Trade|Oil|Energy)\s+)+",
+    re.I,
+)
+_SECRETARY_GENERAL = re.compile(r"\bsecretary[- ]general\b", re.I)
+
+
+def _beside_role(
+    sentence: str, start: int, end: int, roles: frozenset[str], qualifiers: frozenset[str]
+) -> bool:
+    """Is a role asked about ("minister", with its "defence") part of the name or written
+    right beside it?"""
+    before = _SECRETARY_GENERAL.sub("secretarygeneral", sentence[max(0, start - ROLE_BEFORE) : end])
+    near = list(words(before))
     for word in list(words(sentence[end : end + 60]))[:ROLE_AFTER]:
         if _SPEECH_VERB.fullmatch(word) or word in ("and", "or", "but", "while"):
             break  # "Nova said the Minister ...", "Merz, and NATO Secretary-General Mark Rutte"
@@ -823,7 +861,8 @@ def _beside_role(sentence: str, start: int, end: int, roles: frozenset[str]) -> 
     becomes = _BECOMES.match(sentence, end)
     if becomes:
         near.append(becomes.group(1))
-    return not roles.isdisjoint(stem(w) for w in near)
+    near_stems = {stem(w) for w in near}
+    return not roles.isdisjoint(near_stems) and qualifiers <= near_stems
 
 
 _NAMED_NOUN = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*\s+([a-z][\w-]+)")
@@ -850,8 +889,9 @@ def _named_nouns(question: str) -> frozenset[str]:
 
 def _mostly_asked(name: str, question: str) -> bool:
     """Most of the name's words are the question's own: "Home State Savings Bank" does not
-    answer "Who owned Home State Savings?"."""
-    got = [stem(w) for w in words(name)]
+    answer "Who owned Home State Savings?". A title is not the name: in "Ukraine's Defence
+    Minister Rustem Umerov" only "Rustem Umerov" is weighed."""
+    got = [stem(w) for w in words(_TITLE.sub("", name))] or [stem(w) for w in words(name)]
     asked = _asked(question) if question else frozenset()
     initials = "".join(w[0] for w in name.split() if w[:1].isupper())
     if len(initials) > 1 and re.search(rf"\b{initials}\b", question):

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot.core.evidence import Evidence, Sentence
-from bot.core.intent import Kind, beside
+from bot.core.intent import Kind, asks_role, beside
 from ingest.text.words import terms
 
 SIMILARITY_WEIGHT = 0.8
@@ -46,6 +46,7 @@ LEAD_FULL_COVERAGE = 0.85  # a lead holding this share of the question's words n
 TYPED_EXEMPT_STRENGTH = 0.75  # nor does a clear place or time ...
 TYPED_EXEMPT_COVERAGE = 0.5  # ... in a sentence holding half the question's words ...
 TYPED_EXEMPT_GAP = 25  # ... right beside one of them (characters)
+ROLE_EXEMPT_STRENGTH = 0.9  # ... nor does a name beside the role a who-question asks about
 MEANING_MIN_BY_KIND = {
     Kind.SUMMARY: 0.25,
     Kind.COMPARISON: 0.3,
@@ -165,6 +166,15 @@ def _exempt(evidence: Evidence, weighed: list[Sentence]) -> bool:
         return bool(intent.unit) and counted
     # "where was Monday's big meeting?" -> "... at the White House on Monday": a place or a time
     # beside the question's own words answers it, however far apart the wordings sit for MiniLM
+    if intent.kind is Kind.WHO and asks_role(evidence.question):
+        # "The bank's new chairman, Nimal Silva, ..." for "Who heads the Bank of Ceylon?": a
+        # name beside the asked role, in a story on the question, is what was asked
+        return any(
+            s.answer is not None
+            and s.answer[2] >= ROLE_EXEMPT_STRENGTH
+            and evidence.context_coverage(s) >= TYPED_EXEMPT_COVERAGE
+            for s in weighed
+        )
     lead = weighed[0]
     if intent.kind not in (Kind.WHEN, Kind.WHERE) or lead.answer is None:
         return False

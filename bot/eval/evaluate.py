@@ -8,8 +8,8 @@ One line per question:
 Only `question` is required, so the first set (bot/eval/evalset.jsonl, no id/kind/split) still loads
 as kind "other", split "tune". An expected term may hold alternatives joined by `|`; it is found
 when any alternative is a substring of the folded answer text. The bundled sets are named:
-`basic` (bot/eval/evalset.jsonl), `seeds`, `reuters`, `reuters-fresh`, `reuters-more` and
-`reuters-blind` (bot/eval/evalsets/); anything else is a path.
+`basic` (bot/eval/evalset.jsonl), `seeds`, `reuters`, `reuters-fresh`, `reuters-more`,
+`reuters-blind` and `reuters-blind2` (bot/eval/evalsets/); anything else is a path.
 Held-out questions exist so that tuning on the set does not also grade the tuning: they are asked
 only when the caller selects them. The per-kind and overall figures live in `bot.eval.report`.
 """
@@ -41,6 +41,7 @@ BUNDLED = {
     "reuters-fresh": "evalsets/reuters_fresh.jsonl",
     "reuters-more": "evalsets/reuters_more.jsonl",
     "reuters-blind": "evalsets/reuters_blind.jsonl",
+    "reuters-blind2": "evalsets/reuters_blind2.jsonl",
 }
 DIFFER = "sources differ"
 _MARKERS = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")

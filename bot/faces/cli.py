@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--set",
         dest="set_name",
-        metavar="basic|seeds|reuters|reuters-fresh|reuters-more|reuters-blind|PATH",
+        metavar="basic|seeds|reuters|reuters-fresh|reuters-more|reuters-blind|reuters-blind2|PATH",
         help="bundled set or JSONL file (default: seeds when bundled, else basic)",
     )
     ev.add_argument(

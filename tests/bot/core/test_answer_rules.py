@@ -414,5 +414,13 @@ def test_a_clause_opening_word_is_not_part_of_the_speaker(wire: Answerer) -> Non
 
 def test_a_role_no_one_in_the_stories_is_given_is_refused(wire: Answerer) -> None:
     """The Kenya story names the Ports Authority and a Hamburg company, but nobody who runs
-    the new line."""
+    the new line; the Bank of Ceylon story names its chairman, not its finance officer."""
     assert wire.ask("Who runs Kenya's new national shipping line?").refused
+    assert wire.ask("Who is the Bank of Ceylon's chief financial officer?").refused
+
+
+def test_a_name_beside_the_asked_role_answers_in_other_words(wire: Answerer) -> None:
+    """ "the bank's new chairman, Nimal Silva" is far from "Who heads the Bank of Ceylon?" for
+    MiniLM, but the name stands beside a word for its head."""
+    answer = wire.ask("Who heads the Bank of Ceylon?")
+    assert not answer.refused and "Nimal Silva" in answer.text

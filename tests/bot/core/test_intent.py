@@ -474,3 +474,20 @@ def test_a_place_not_yet_chosen_is_the_undecided_answer_to_where() -> None:
     )
     span = find_answer(intent_of(question), sentence, question)
     assert span is not None and sentence[span.start : span.end] == "a site not yet chosen"
+
+
+def test_a_qualified_role_wants_its_qualifier_beside_the_name_too() -> None:
+    """A prime minister is not the defence minister asked about; the one who is, is."""
+    question = "who is ukraine's defence minister?"
+    prime = "European leaders, including UK Prime Minister Keir Starmer, hosted the talks."
+    defence = "Ukraine's Defence Minister Rustem Umerov hosted the talks."
+    weak, strong = (find_answer(intent_of(question), s, question) for s in (prime, defence))
+    assert weak is None or weak.strength < 0.5
+    assert strong is not None and defence[strong.start : strong.end].endswith("Umerov")
+
+
+def test_how_long_wants_when_the_stretch_began_or_ends() -> None:
+    question = "How long has Zambia's currency auction been suspended?"
+    sentence = "In January the auction was suspended, and it has been shut since January 24."
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and sentence[span.start : span.end] == "since January 24"

@@ -260,7 +260,7 @@ def test_bundled_sets_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["seeds", "reuters", "reuters-fresh", "reuters-more", "reuters-blind"]
+    "name", ["seeds", "reuters", "reuters-fresh", "reuters-more", "reuters-blind", "reuters-blind2"]
 )
 def test_the_written_sets_cover_every_kind_with_a_fifth_unanswerable(name: str) -> None:
     """What issue 9 asked of the eval: every kind, at least 20% unanswerable, held-out
