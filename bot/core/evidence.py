@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from bot.core.intent import DATELINE, Intent, Kind, alias_forms, find_answer, intent_of
 from bot.core.outlets import Outlets
 from ingest.text.names import FUZZY_MIN_RATIO, similarity
+from ingest.text.places import regions_in
 from ingest.text.sentences import sentence_spans
 from ingest.text.words import QUESTION_NOISE, STOPWORDS, fold, question_terms, stem, terms, words
 
@@ -250,7 +251,20 @@ class Evidence:
         floor = KNOWN_NAME_MATCH if self.lexicon.df(name) else 0.5
         if self.match(name, bag) >= floor:
             return True
-        return any(all(w in bag for w in alias) for alias in alias_forms(name))
+        if any(all(w in bag for w in alias) for alias in alias_forms(name)):
+            return True
+        # "south Asia" is mentioned by a story on Bangladesh, India and Nepal
+        members = self._regions.get(name, ())
+        return any(all(w in bag for w in terms(member)) for member in members)
+
+    @cached_property
+    def _regions(self) -> dict[str, frozenset[str]]:
+        """The countries of each region the question names, by the stems of its words."""
+        found: dict[str, frozenset[str]] = {}
+        for region, members in regions_in(_PUNCTUATION.sub(" ", self.question)).items():
+            for word in terms(region):
+                found[word] = found.get(word, frozenset()) | members
+        return found
 
     @cached_property
     def together(self) -> frozenset[str] | None:
@@ -625,10 +639,22 @@ def _capitalised(text: str) -> list[str]:
     return [w for m in _NAME.finditer(text) for w in words(m.group())]
 
 
+# "south" of "south Asia" is written capitalised in "South Africa", but names nothing alone
+_PUNCTUATION = re.compile(r"[^\w\s'’.-]")
+_DIRECTIONS = frozenset(
+    """north south east west northern southern eastern western central northeast northwest
+    southeast southwest""".split()
+)
+
+
 def _lowercase_names(question: str, passages: Sequence[Passage]) -> dict[str, str]:
     """Words of the question the passages write as names ("putin", "italy" in a question typed
     in lower case): written capitalised inside sentences nearly every time they occur."""
-    asked = {w for w in words(question) if w not in STOPWORDS and w not in QUESTION_NOISE}
+    asked = {
+        w
+        for w in words(question)
+        if w not in STOPWORDS and w not in QUESTION_NOISE and w not in _DIRECTIONS
+    }
     if not asked or not passages:
         return {}
     upper: dict[str, int] = {}

@@ -556,7 +556,8 @@ _UNIT_GROUPS = tuple(
     for group in (
         "killed dead death deaths died fatalities lives people civilians casualties",
         "injured wounded injuries hurt casualties people",
-        "people persons civilians residents individuals",
+        "people persons civilians residents individuals workers employees staff",
+        "workers employees staff jobs positions",
         "dollar dollars dlrs usd money",
         "percent pct per",
         "leader leaders head heads",

@@ -3,7 +3,8 @@ and "in Stockholm" is a surer where-answer than "in Kabivitrum".
 
 `places.txt` (rebuilt by `python -m benchmarks.build_places`) holds countries, capitals,
 cities of 100,000 people or more, US states and the wire's abbreviations of them, regions and
-the peoples' names, folded. It is read once, on the first question that needs it.
+the peoples' names, folded; `regions.txt` the countries of each region. Each is read once, on
+the first question that needs it.
 """
 
 from __future__ import annotations
@@ -30,3 +31,22 @@ def _places() -> frozenset[str]:
 def is_place(name: str) -> bool:
     """Whether the name, as a whole, is a known place or people ("U.S.", "Haj Omran" is not)."""
     return fold_place(name) in _places()
+
+
+@lru_cache(maxsize=1)
+def _regions() -> dict[str, frozenset[str]]:
+    text = files("ingest.text").joinpath("regions.txt").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if "\t" in line)
+    return {region: frozenset(members.split(";")) for region, members in rows}
+
+
+def regions_in(text: str) -> dict[str, frozenset[str]]:
+    """The regions a text names ("Which Middle East producers ...?"), each with its countries."""
+    folded = f" {fold_place(text)} "
+    return {r: members for r, members in _regions().items() if f" {r} " in folded}
+
+
+def region_members(name: str) -> frozenset[str]:
+    """The folded names of the countries a region holds ("Asia", "Middle East", "Latin
+    American"), none for any other name: a story on India mentions south Asia."""
+    return _regions().get(fold_place(name), frozenset())

@@ -55,7 +55,12 @@ _IRREGULAR = {
         steal:stole,stolen hide:hid,hidden catch:caught teach:taught sink:sank,sunk
         break:broke,broken forget:forgot,forgotten swear:swore,sworn wear:wore,worn
         tear:tore,torn shake:shook,shaken withdraw:withdrew,withdrawn go:went,gone
-        tell:told say:said get:got,gotten find:found""".split()
+        tell:told say:said get:got,gotten find:found lay:laid rise:rose,risen fly:flew,flown
+        lend:lent deal:dealt become:became hang:hung arise:arose,arisen slide:slid
+        shrink:shrank,shrunk swing:swung blow:blew,blown undertake:undertook,undertaken
+        overtake:overtook,overtaken forbid:forbade,forbidden forgive:forgave,forgiven
+        ride:rode,ridden eat:ate,eaten hear:heard sit:sat wake:woke,woken dig:dug stick:stuck
+        spin:spun bend:bent sweep:swept beat:beaten""".split()
     )
     for past in forms.split(",")
 }

@@ -264,6 +264,15 @@ def test_a_name_is_found_in_its_other_forms() -> None:
             "Did Kaiser Cement shareholders OK the Hanson merger?",
             "Kaiser Cement shareholders approved the merger with Hanson Trust.",
         ),
+        # a region is written as its countries; "south" names nothing alone
+        (
+            "How much will the FAO spend on cattle plague in south Asia?",
+            "The FAO will spend 230 mln dlrs on cattle plague in Bangladesh, India and Nepal.",
+        ),
+        (
+            "Which Middle East producers backed the OPEC deal?",
+            "OPEC said Kuwait and Saudi Arabia backed the deal.",
+        ),
     ],
 )
 def test_names_as_questions_write_them(question: str, text: str) -> None:

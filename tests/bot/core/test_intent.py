@@ -491,3 +491,22 @@ def test_how_long_wants_when_the_stretch_began_or_ends() -> None:
     sentence = "In January the auction was suspended, and it has been shut since January 24."
     span = find_answer(intent_of(question), sentence, question)
     assert span is not None and sentence[span.start : span.end] == "since January 24"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "count"),
+    [
+        (
+            "How many people are affected by Sears closing its Chicago center?",
+            "Sears said up to 1,800 workers will be affected.",
+            "1,800 workers",
+        ),
+        ("How many jobs will Pan Am cut?", "Pan Am will lay off 464 management employees.", "464"),
+    ],
+)
+def test_people_workers_and_jobs_count_one_another(
+    question: str, sentence: str, count: str
+) -> None:
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and span.strength == 1.0
+    assert count in sentence[span.start : span.end]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.text.places import fold_place, is_place
+from ingest.text.places import fold_place, is_place, region_members
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,10 @@ def test_people_and_firms_are_not_places(name: str) -> None:
 def test_folding_drops_accents_dots_case_and_the_possessive() -> None:
     assert fold_place("São  Paulo’s") == "sao paulo"
     assert fold_place("N.Y.") == "ny"
+
+
+def test_a_region_holds_its_countries() -> None:
+    assert {"bangladesh", "india", "nepal"} <= region_members("south Asia")
+    assert "saudi arabia" in region_members("Middle East")
+    assert "japan" in region_members("Asian")
+    assert region_members("Kabivitrum") == frozenset()

@@ -26,6 +26,9 @@ def test_fold_strips_accents_case_and_joins_initialisms() -> None:
         ("struck", "strikes"),
         ("agreed", "agree"),
         ("sued", "suing"),
+        ("laid", "laying"),  # "laid off" for "laying off"
+        ("rose", "rising"),
+        ("lent", "lends"),
         ("defence", "defense"),  # British spellings read as American ones
         ("defences", "defense"),
         ("labour", "labor"),
