@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from ingest.text.places import is_place
+from ingest.text.places import fold_place, is_place
 from ingest.text.words import QUESTION_NOISE, STOPWORDS, stem, terms, words
 
 
@@ -400,8 +400,9 @@ _CAUSE = re.compile(
     r"as a result of|thanks to|on account of|since|"
     r"caused by|driven by|amid|after|following|so that|in order to|to (?:avoid|prevent|help|"
     r"ensure|protect|offset|boost|reduce|raise|cut|meet|finance|fund|pay)|citing|blamed|"
-    r"reflect(?:s|ed|ing)?|the reason|reasons? (?:is|was|being)|on (?:concern|fears|worries|"
-    r"hopes|expectations)s?|stem(?:s|med) from|result(?:s|ed)? from|led to|prompted|"
+    r"reflect(?:s|ed|ing)?|the reason|reasons? (?:is|was|being)|on (?:an? |the )?(?:concern|fears|"
+    r"worries|hopes|expectations|beliefs?|speculation|reports?|news|talk|rumou?rs?|optimism|"
+    r"pessimism|signs)s?|stem(?:s|med) from|result(?:s|ed)? from|led to|prompted|"
     r"largely|mainly|partly|primarily)\b",
     re.I,
 )
@@ -728,7 +729,7 @@ def _who(intent: Intent, sentence: str, question: str) -> Span | None:
     Administration") is no answer."""
     best: Span | None = None
     place: Span | None = None
-    roles, qualifiers = _roles(question)
+    role = _roles(question)
     dateline = DATELINE.match(sentence)
     for m in _NAME.finditer(sentence):
         if dateline and m.start() < dateline.end():
@@ -742,15 +743,15 @@ def _who(intent: Intent, sentence: str, question: str) -> Span | None:
         if _qualifies_as_asked(sentence[m.start() + len(name) :], question):
             continue  # "Metropolitan police" where the question says "Bangladesh police"
         if is_place(name):
-            weak = min(WHO_PLACE, AWAY_FROM_ROLE) if roles else WHO_PLACE
+            weak = min(WHO_PLACE, AWAY_FROM_ROLE) if role.words else WHO_PLACE
             place = place or Span(m.start(), m.start() + len(name), weak)
             continue  # "the Iranians" or "Tokyo" answers only when no one else is named
         if name.endswith("-based"):
             continue  # "Hamburg-based" says where someone is from, not who
         # "a former currency clerk of Westpac Banking Corp": the company employs the clerk
-        if roles and (
+        if role.words and (
             _COMPANY.search(name)
-            or not _beside_role(sentence, m.start(), m.start() + len(name), roles, qualifiers)
+            or not _beside_role(sentence, m.start(), m.start() + len(name), role)
         ):
             best = best or Span(m.start(), m.start() + len(name), AWAY_FROM_ROLE)
             continue
@@ -812,22 +813,36 @@ AWAY_FROM_ROLE = 0.45  # a name with no word of the asked role beside it
 
 def asks_role(question: str) -> bool:
     """Does the who-question ask for whoever holds a role ("Who heads ...?")?"""
-    return bool(_roles(question)[0])
+    return bool(_roles(question).words)
+
+
+@dataclass(frozen=True, slots=True)
+class _Role:
+    """What a name must stand beside to hold the asked role: one of `words`, all of
+    `qualifiers`, and no country but `country` (the question's "Ukraine's", if any)."""
+
+    words: frozenset[str] = frozenset()
+    qualifiers: frozenset[str] = frozenset()
+    country: str = ""
 
 
 @lru_cache(maxsize=256)
-def _roles(question: str) -> tuple[frozenset[str], frozenset[str]]:
-    """Stems of the words a name must stand beside to hold the asked role, one of the first
-    and all of the second: ({"chairman"}, {}) for "Who's the new chairman of ...?", ({head,
-    chairman, chief ...}, {}) for "Who heads ...?", ({"minister"}, {"defenc"}) for "Who is
-    Ukraine's defence minister?" (a prime minister is not one)."""
+def _roles(question: str) -> _Role:
+    """The role a who-question asks about: {"chairman"} for "Who's the new chairman of ...?",
+    {head, chairman, chief ...} for "Who heads ...?", {"minister"} qualified by "defence" for
+    "Who is Ukraine's defence minister?" (a prime minister is not one, nor is a US one)."""
     m = _ROLE.search(question)
     if m:
         role = stem(next(g for g in m.groups() if g).lower())
         before = list(words(question[: m.end()]))[-3:-1]
         qualifiers = frozenset(stem(w) for w in before if stem(w) in _ROLE_QUALIFIERS)
-        return (_HEAD_WORDS if role in _ANY_HEAD else frozenset({role})), qualifiers
-    return (_HEAD_WORDS if _ROLE_VERB.search(question) else frozenset()), frozenset()
+        owner = _OWNER.search(question[: m.end()])
+        country = owner.group(1) if owner and is_place(owner.group(1)) else ""
+        return _Role(_HEAD_WORDS if role in _ANY_HEAD else frozenset({role}), qualifiers, country)
+    return _Role(_HEAD_WORDS) if _ROLE_VERB.search(question) else _Role()
+
+
+_OWNER = re.compile(r"\b([A-Za-z][\w.-]*)(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?[\w-]+\W*$")
 
 
 # Words that make a role another one: a prime minister is not a defence minister.
@@ -848,22 +863,40 @@ _TITLE = re.compile(
 _SECRETARY_GENERAL = re.compile(r"\bsecretary[- ]general\b", re.I)
 
 
-def _beside_role(
-    sentence: str, start: int, end: int, roles: frozenset[str], qualifiers: frozenset[str]
-) -> bool:
-    """Is a role asked about ("minister", with its "defence") part of the name or written
-    right beside it?"""
+def _beside_role(sentence: str, start: int, end: int, role: _Role) -> bool:
+    """Is the role asked about ("minister", with its "defence") part of the name or written
+    right beside it, with no other country's name ("US President Donald Trump" is not
+    Ukraine's president)?"""
     before = _SECRETARY_GENERAL.sub("secretarygeneral", sentence[max(0, start - ROLE_BEFORE) : end])
     near = list(words(before))
-    for word in list(words(sentence[end : end + 60]))[:ROLE_AFTER]:
+    after = sentence[end : end + 60]
+    for word in list(words(after))[:ROLE_AFTER] if not _NEXT_NAME.match(after) else []:
         if _SPEECH_VERB.fullmatch(word) or word in ("and", "or", "but", "while"):
             break  # "Nova said the Minister ...", "Merz, and NATO Secretary-General Mark Rutte"
         near.append(word)
     becomes = _BECOMES.match(sentence, end)
     if becomes:
         near.append(becomes.group(1))
-    near_stems = {stem(w) for w in near}
-    return not roles.isdisjoint(near_stems) and qualifiers <= near_stems
+    stems = {stem(w) for w in near}
+    if role.words.isdisjoint(stems) or not role.qualifiers <= stems:
+        return False
+    countries = {w for w in words(sentence[max(0, start - ROLE_BEFORE) : end]) if is_place(w)}
+    return not role.country or all(_same_root_word(c, role.country) for c in countries)
+
+
+# ", Secretary of State Marco Rubio" after a name starts the next one: its role is not his
+_NEXT_NAME = re.compile(r"\s*,\s*[A-Z]")
+
+
+def _same_root_word(a: str, b: str) -> bool:
+    """One country's name or adjective, as far as words tell: "Ukrainian" and "Ukraine",
+    "Finnish" and "Finland", "French" and "France" (an alias). Lenient where spelling cannot
+    tell ("Iraqi" and "Iran"): this only keeps another country's official from answering."""
+    x, y = fold_place(a), fold_place(b)
+    if x[:3] == y[:3]:
+        return True
+    forms = {tuple(terms(x)), tuple(terms(y))}
+    return any(forms <= group for group in ALIASES)
 
 
 _NAMED_NOUN = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*\s+([a-z][\w-]+)")

@@ -436,6 +436,18 @@ def test_what_x_says_about_where_or_when_wants_x_words(question: str, speaker: s
             "Detective Sergeant Ann Lee said the police charged the clerk, Peter Ward.",
             "Peter Ward",
         ),
+        # another country's president is not Ukraine's
+        (
+            "Who is Ukraine's president?",
+            "US President Donald Trump hosted Ukrainian President Volodymyr Zelensky.",
+            "Ukrainian President Volodymyr Zelensky",
+        ),
+        # the title after a comma starts the next name
+        (
+            "Who is the US secretary of state?",
+            "Vice President JD Vance, Secretary of State Marco Rubio and others met.",
+            "Secretary of State Marco Rubio",
+        ),
     ],
 )
 def test_a_who_question_with_a_role_wants_the_name_beside_it(
@@ -510,3 +522,20 @@ def test_people_workers_and_jobs_count_one_another(
     span = find_answer(intent_of(question), sentence, question)
     assert span is not None and span.strength == 1.0
     assert count in sentence[span.start : span.end]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cause"),
+    [
+        (
+            "Crude rose to over 17 dlrs a barrel on a belief Saudi Arabia is curbing output.",
+            "on a belief Saudi Arabia is curbing output",
+        ),
+        ("Shares fell on reports that the bid was dropped.", "on reports that the bid was dropped"),
+        ("The plant shut because power costs rose.", "because power costs rose"),
+    ],
+)
+def test_a_cause_is_read_from_the_wire_s_connectives(sentence: str, cause: str) -> None:
+    question = "Why did it happen?"
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and sentence[span.start : span.end].rstrip(".") == cause
