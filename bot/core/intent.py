@@ -411,7 +411,7 @@ _SPEECH = re.compile(
     r"confirmed|announced|predicted|forecast|expects?|believes?|according to|quoted|"
     r"acknowledg\w*|admitted|called|described|urged|vowed|pledged|promised|claimed|wrote|"
     r"asked|replied|responded|signal(?:l)?ed|expressed|emphasi[sz]ed|cautioned|conceded|"
-    r"proposed|declined|label(?:l)?ed|critici[sz]ed|welcomed|denied|dismissed)\b"
+    r"proposed|declined|label(?:l)?ed|critici[sz]ed|welcomed|denied|dismissed|accus(?:ed|es|ing))\b"
     r"|[“”\"]",
     re.I,
 )

@@ -74,6 +74,9 @@ _SYNONYM_GROUPS = """
     injured injure injures injuring injury injuries wounded wound wounds wounding hurt hurts
     hurting;
     ceasefire ceasefires truce truces; usd dollar dollars dlr dlrs; eur euro euros;
+    resign resigns resigned resigning resignation resignations quit quits quitting;
+    buy buys bought buying purchase purchases purchased purchasing acquire acquires acquired
+    acquiring acquisition acquisitions;
     percent pct; billion bln bn; million mln mn; trillion trn tn
 """
 _WORD = re.compile(r"[^\W_]+")

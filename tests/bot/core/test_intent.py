@@ -539,3 +539,9 @@ def test_a_cause_is_read_from_the_wire_s_connectives(sentence: str, cause: str) 
     question = "Why did it happen?"
     span = find_answer(intent_of(question), sentence, question)
     assert span is not None and sentence[span.start : span.end].rstrip(".") == cause
+
+
+def test_an_accusation_is_what_its_maker_said() -> None:
+    question = "What did the head of the Rotterdam port employers say about the FNV union?"
+    sentence = "Employers organization chairman, Jacques Schoufour, accused the FNV of intransigence."
+    assert find_answer(intent_of(question), sentence, question) is not None

@@ -29,6 +29,8 @@ def test_fold_strips_accents_case_and_joins_initialisms() -> None:
         ("laid", "laying"),  # "laid off" for "laying off"
         ("rose", "rising"),
         ("lent", "lends"),
+        ("quit", "resigned"),  # words news writes for one another
+        ("acquired", "bought"),
         ("defence", "defense"),  # British spellings read as American ones
         ("defences", "defense"),
         ("labour", "labor"),
