@@ -393,7 +393,12 @@ _PLACE = re.compile(
     r"striking|targeted|targeting|shelled|shelling|visited|visiting|reached|entered)\s+(?:the\s+)?"
     r"((?:[A-Z][\w'’.-]+)(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’.-]+){0,3})"
     r"|\b([A-Z][\w.-]+(?:\s+[A-Z][\w.-]+)?)-based\b"
-    r"|^([A-Z][A-Z .'-]{2,30}),\s+" + _MONTH + r"\s+\d",
+    r"|^([A-Z][A-Z .'-]{2,30}),\s+" + _MONTH + r"\s+\d"
+    # "close its Milwaukee plant", "at the company's Canandaigua, N.Y., plant"
+    r"|\b(?:its|their|the(?: company's| company’s| group's| firm's)?)\s+"
+    r"((?:[A-Z][\w'’.-]+)(?:\s+[A-Z][\w'’.-]+){0,2})(?:,\s+[A-Z][\w.]+,)?\s+"
+    r"(?=(?:plants?|factory|factories|mills?|refinery|refineries|facility|facilities|smelter|"
+    r"mines?|works|offices?|headquarters|site|stores?|branch|operations)\b)",
 )
 _CAUSE = re.compile(
     r"\b(?:because(?: of)?|(?:due|owing) (?:\w+ly |in (?:large |great )?part )?to|"
@@ -653,13 +658,14 @@ def _place(intent: Intent, sentence: str, question: str) -> Span | None:
         # a dateline says where the story was filed: the event may be elsewhere ("GENEVA -
         # Chrysler will sell cars in Europe")
         filed = DATELINE_PLACE if m.group(3) else 1.0
+        start = m.start(4) if m.group(4) else m.start()  # "Milwaukee" of "its Milwaukee plant"
         end = _list_end(sentence, m.end())
         if sentence[end - 1] == "." and sentence[end - 2 : end - 1].islower():
             end -= 1  # "in Switzerland." ends the sentence; "in the U.S." keeps its dot
         known = 1.0 if is_place(name) else UNKNOWN_PLACE
-        strength = PLACE_STRENGTH * filed * known * _nearness(sentence, m.start(), end, question)
+        strength = PLACE_STRENGTH * filed * known * _nearness(sentence, start, end, question)
         if best is None or strength > best.strength:
-            best = Span(m.start(), end, strength)
+            best = Span(start, end, strength)
     return best
 
 

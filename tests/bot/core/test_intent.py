@@ -543,5 +543,18 @@ def test_a_cause_is_read_from_the_wire_s_connectives(sentence: str, cause: str) 
 
 def test_an_accusation_is_what_its_maker_said() -> None:
     question = "What did the head of the Rotterdam port employers say about the FNV union?"
-    sentence = "Employers organization chairman, Jacques Schoufour, accused the FNV of intransigence."
+    sentence = "Employers chairman Jacques Schoufour accused the FNV of intransigence."
     assert find_answer(intent_of(question), sentence, question) is not None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place"),
+    [
+        ("Allegheny will close its Milwaukee plant by October 1.", "Milwaukee"),
+        ("The trays will be made at the company's Canandaigua, N.Y., plant.", "Canandaigua, N.Y."),
+    ],
+)
+def test_a_place_named_before_a_plant_is_where(sentence: str, place: str) -> None:
+    question = "Where is it making them?"
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and sentence[span.start : span.end].strip(" ,") == place
