@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from rapidfuzz import fuzz
+
 from ingest.text.places import fold_place, is_place
 from ingest.text.words import QUESTION_NOISE, STOPWORDS, stem, terms, words
 
@@ -398,7 +400,7 @@ _PLACE = re.compile(
     r"|\b(?:its|their|the(?: company's| company’s| group's| firm's)?)\s+"
     r"((?:[A-Z][\w'’.-]+)(?:\s+[A-Z][\w'’.-]+){0,2})(?:,\s+[A-Z][\w.]+,)?\s+"
     r"(?=(?:plants?|factory|factories|mills?|refinery|refineries|facility|facilities|smelter|"
-    r"mines?|works|offices?|headquarters|site|stores?|branch|operations)\b)",
+    r"mines?|works|site)\b)",
 )
 _CAUSE = re.compile(
     r"\b(?:because(?: of)?|(?:due|owing) (?:\w+ly |in (?:large |great )?part )?to|"
@@ -830,6 +832,9 @@ class _Role:
     words: frozenset[str] = frozenset()
     qualifiers: frozenset[str] = frozenset()
     country: str = ""
+    # what a chief, head or leader is asked to head ("Grain Marketing Board", "GMB"): its name
+    # must be near, since any chairman heads something
+    headed: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=256)
@@ -844,8 +849,33 @@ def _roles(question: str) -> _Role:
         qualifiers = frozenset(stem(w) for w in before if stem(w) in _ROLE_QUALIFIERS)
         owner = _OWNER.search(question[: m.end()])
         country = owner.group(1) if owner and is_place(owner.group(1)) else ""
-        return _Role(_HEAD_WORDS if role in _ANY_HEAD else frozenset({role}), qualifiers, country)
-    return _Role(_HEAD_WORDS) if _ROLE_VERB.search(question) else _Role()
+        if role in _ANY_HEAD:
+            return _Role(_HEAD_WORDS, qualifiers, country, _headed(question))
+        return _Role(frozenset({role}), qualifiers, country)
+    verb = _ROLE_VERB.search(question)
+    return _Role(_HEAD_WORDS, headed=_headed(question[verb.end() :])) if verb else _Role()
+
+
+def _headed(text: str) -> frozenset[str]:
+    """The words naming what a head heads, as written, and its initials: "Zimbabwe's Grain
+    Marketing Board" -> grain, marketing, board, gmb (the country is checked apart)."""
+    found = {
+        w
+        for w in words(text)
+        if w not in STOPWORDS
+        and w not in QUESTION_NOISE
+        and stem(w) not in _HEAD_WORDS
+        and stem(w) not in _NOT_NAMES
+        and not is_place(w)
+        and not w.isdigit()
+    }
+    for run in _NAME.finditer(text):
+        initials = "".join(
+            w[0] for w in run.group(1).split() if w[:1].isupper() and not is_place(w)
+        )
+        if len(initials) > 1:
+            found.add(initials.lower())
+    return frozenset(found)
 
 
 _OWNER = re.compile(r"\b([A-Za-z][\w.-]*)(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?[\w-]+\W*$")
@@ -886,8 +916,30 @@ def _beside_role(sentence: str, start: int, end: int, role: _Role) -> bool:
     stems = {stem(w) for w in near}
     if role.words.isdisjoint(stems) or not role.qualifiers <= stems:
         return False
+    nearby = words(sentence[:start])[-HEADED_NEAR:] + words(sentence[end:])[:HEADED_NEAR]
+    if role.headed and not _names_headed(nearby, role):
+        return False  # "(UN) Secretary General Javier Perez de Cuellar" heads no grain board
     countries = {w for w in words(sentence[max(0, start - ROLE_BEFORE) : end]) if is_place(w)}
     return not role.country or all(_same_root_word(c, role.country) for c in countries)
+
+
+HEADED_NEAR = 8  # words either side of a head's name where what it heads is named
+
+
+def _names_headed(nearby: list[str], role: _Role) -> bool:
+    """Is what the head heads named in the words near the name, as written or nearly
+    ("guerrilla" for the question's "guerillas")?"""
+    if not role.headed.isdisjoint(nearby):
+        return True
+    return any(
+        fuzz.ratio(w, h) >= HEADED_SPELLING
+        for w in nearby
+        for h in role.headed
+        if len(w) > 3 and len(h) > 3
+    )
+
+
+HEADED_SPELLING = 85
 
 
 # ", Secretary of State Marco Rubio" after a name starts the next one: its role is not his

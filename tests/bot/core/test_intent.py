@@ -558,3 +558,13 @@ def test_a_place_named_before_a_plant_is_where(sentence: str, place: str) -> Non
     question = "Where is it making them?"
     span = find_answer(intent_of(question), sentence, question)
     assert span is not None and sentence[span.start : span.end].strip(" ,") == place
+
+
+def test_a_head_must_head_what_the_question_names() -> None:
+    """Any chairman heads something: the one asked about stands near the board's name."""
+    question = "Who heads Zimbabwe's Grain Marketing Board?"
+    other = "The aid (UN) Secretary General Javier Perez de Cuellar called for will help."
+    named = "GMB general manager Joseph Moyo said the maize would be sold."
+    weak, strong = (find_answer(intent_of(question), s, question) for s in (other, named))
+    assert weak is None or weak.strength < 0.5
+    assert strong is not None and named[strong.start : strong.end] == "Joseph Moyo"
