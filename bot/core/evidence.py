@@ -19,7 +19,8 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from bot.core.intent import DATELINE, Intent, Kind, alias_forms, find_answer, intent_of
+from bot.core.aliases import alias_forms
+from bot.core.intent import DATELINE, Intent, Kind, find_answer, intent_of
 from bot.core.outlets import Outlets
 from ingest.text.names import FUZZY_MIN_RATIO, similarity
 from ingest.text.places import regions_in

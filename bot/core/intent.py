@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from rapidfuzz import fuzz
-
-from ingest.text.places import fold_place, is_place
+from bot.core.aliases import ALIASES, alias_forms
+from bot.core.roles import beside_role, initials_in, role_of, without_title
+from ingest.text.places import is_place
 from ingest.text.words import QUESTION_NOISE, STOPWORDS, stem, terms, words
 
 
@@ -76,51 +76,6 @@ class Intent:
             Kind.HOW_MANY: "how many",
             Kind.SAID: f"what {self.speaker or 'they'} said",
         }.get(self.kind, self.kind.value.replace("_", "/"))
-
-
-# Names a question may use for what a story writes otherwise ("America" for "U.S.").
-_ALIAS_GROUPS = (
-    "america,american,us,usa,united states,washington",
-    "britain,british,uk,united kingdom,england,english,london",
-    "china,chinese,beijing,prc",
-    "france,french,paris",
-    "soviet,soviets,ussr,soviet union,moscow",
-    "netherlands,dutch,holland",
-    "switzerland,swiss",
-    "spain,spanish",
-    "mexico,mexican",
-    "eu,european union,ec,european community",
-    "opec,organization of petroleum exporting countries",
-    "amex,american express",
-    "tv,television",
-    # given names and the nicknames questions use for them: "Bob Dole" is "Robert Dole"
-    "bob,robert",
-    "bill,william",
-    "jim,james",
-    "dick,richard",
-    "mike,michael",
-    "tom,thomas",
-    "ted,edward",
-    "joe,joseph",
-    "ron,ronald",
-    "jerry,gerald",
-    "dave,david",
-    "dan,daniel",
-    "chuck,charles",
-    "tony,anthony",
-    "steve,stephen,steven",
-    "andy,andrew",
-    "larry,lawrence",
-)
-ALIASES = tuple(
-    frozenset(tuple(terms(alias)) for alias in group.split(",")) for group in _ALIAS_GROUPS
-)
-
-
-def alias_forms(term: str) -> list[tuple[str, ...]]:
-    """Other ways a story may write a name of the question, as stem tuples: "America" ->
-    ("us",), ("unit", "state"), ...; none for a name outside the table."""
-    return [alias for group in ALIASES if (term,) in group for alias in group]
 
 
 # --- the question ----------------------------------------------------------------------------
@@ -737,7 +692,7 @@ def _who(intent: Intent, sentence: str, question: str) -> Span | None:
     Administration") is no answer."""
     best: Span | None = None
     place: Span | None = None
-    role = _roles(question)
+    role = role_of(question)
     dateline = DATELINE.match(sentence)
     for m in _NAME.finditer(sentence):
         if dateline and m.start() < dateline.end():
@@ -759,7 +714,7 @@ def _who(intent: Intent, sentence: str, question: str) -> Span | None:
         # "a former currency clerk of Westpac Banking Corp": the company employs the clerk
         if role.words and (
             _COMPANY.search(name)
-            or not _beside_role(sentence, m.start(), m.start() + len(name), role)
+            or not beside_role(sentence, m.start(), m.start() + len(name), role)
         ):
             best = best or Span(m.start(), m.start() + len(name), AWAY_FROM_ROLE)
             continue
@@ -778,183 +733,8 @@ def _who(intent: Intent, sentence: str, question: str) -> Span | None:
 
 
 WHO_PLACE = 0.6  # a country, city or people as the answer to who: weak, but some are
-_ROLES = (
-    r"(minister|president|official|chairman|chairwoman|chief|executive|judge|governor|senator|"
-    r"secretary|spokesman|spokeswoman|director|analyst|leader|envoy|commander|clerk|head|ceo|"
-    r"owner|boss|manager|lawyer|attorney|prosecutor|ambassador|mayor|premier|officer|treasurer|"
-    r"negotiator|mediator|founder|successor|general)s?"
-)
-# The role a who-question asks about: "Which minister ...?", "Who's the new chairman of ...?",
-# "What's the name of the ex-Westpac currency clerk ...?"; the last of several ("Who is Apple's
-# chief financial officer?" asks for an officer, not whoever is chief of something)
-_ROLE = re.compile(
-    rf"\b(?:which|what)\s+{_ROLES}\b"
-    rf"|\bwho(?:'s|’s|\s+is|\s+was|\s+will\s+be)\s+(?:the\s+)?(?:new\s+|former\s+|current\s+|"
-    rf"acting\s+)?(?:[\w'’-]+\s+){{0,5}}{_ROLES}\b"
-    rf"|\bnames?\s+of\s+the\s+(?:[\w'’-]+\s+){{0,4}}{_ROLES}\b",
-    re.I,
-)
-# "Who heads ...?" asks for whoever a sentence calls its head, chairman, chief ...
-_ROLE_VERB = re.compile(r"^\W*who\s+(?:now\s+)?(heads|runs|leads|chairs)\b", re.I)
-# ... and a chief, head or leader may be written as any of them: "NATO Secretary-General"
-_ANY_HEAD = frozenset(stem(w) for w in ("chief", "head", "leader", "boss"))
-_HEAD_WORDS = frozenset(
-    stem(w)
-    for w in "head heads headed chairman chairwoman chair chief president director leader led "
-    "lead leads leading run runs managing manager executive secretarygeneral boss".split()
-)
-_LOWER_NEXT = re.compile(r"\s*[a-z]")
-
-
-ROLE_BEFORE = 25  # characters before a name where its role stands ("Minister Michel Cote")
-ROLE_AFTER = 3  # ... or in the words after it ("Michel Cote, the minister"), up to a verb
-# ... or it is what the name is or becomes: "Jamal had become the commander"
-_BECOMES = re.compile(
-    r"\s+(?:(?:has|had|have|will|would)\s+)?(?:become|became|becomes|be|is|was|been|named|"
-    r"appointed|elected|takes over as|took over as|as)\s+(?:the\s+|its\s+|a\s+)?(?:new\s+)?"
-    r"([\w-]+)"
-)
-
-
 AWAY_FROM_ROLE = 0.45  # a name with no word of the asked role beside it
-
-
-def asks_role(question: str) -> bool:
-    """Does the who-question ask for whoever holds a role ("Who heads ...?")?"""
-    return bool(_roles(question).words)
-
-
-@dataclass(frozen=True, slots=True)
-class _Role:
-    """What a name must stand beside to hold the asked role: one of `words`, all of
-    `qualifiers`, and no country but `country` (the question's "Ukraine's", if any)."""
-
-    words: frozenset[str] = frozenset()
-    qualifiers: frozenset[str] = frozenset()
-    country: str = ""
-    # what a chief, head or leader is asked to head ("Grain Marketing Board", "GMB"): its name
-    # must be near, since any chairman heads something
-    headed: frozenset[str] = frozenset()
-
-
-@lru_cache(maxsize=256)
-def _roles(question: str) -> _Role:
-    """The role a who-question asks about: {"chairman"} for "Who's the new chairman of ...?",
-    {head, chairman, chief ...} for "Who heads ...?", {"minister"} qualified by "defence" for
-    "Who is Ukraine's defence minister?" (a prime minister is not one, nor is a US one)."""
-    m = _ROLE.search(question)
-    if m:
-        role = stem(next(g for g in m.groups() if g).lower())
-        before = list(words(question[: m.end()]))[-3:-1]
-        qualifiers = frozenset(stem(w) for w in before if stem(w) in _ROLE_QUALIFIERS)
-        owner = _OWNER.search(question[: m.end()])
-        country = owner.group(1) if owner and is_place(owner.group(1)) else ""
-        if role in _ANY_HEAD:
-            return _Role(_HEAD_WORDS, qualifiers, country, _headed(question))
-        return _Role(frozenset({role}), qualifiers, country)
-    verb = _ROLE_VERB.search(question)
-    return _Role(_HEAD_WORDS, headed=_headed(question[verb.end() :])) if verb else _Role()
-
-
-def _headed(text: str) -> frozenset[str]:
-    """The words naming what a head heads, as written, and its initials: "Zimbabwe's Grain
-    Marketing Board" -> grain, marketing, board, gmb (the country is checked apart)."""
-    found = {
-        w
-        for w in words(text)
-        if w not in STOPWORDS
-        and w not in QUESTION_NOISE
-        and stem(w) not in _HEAD_WORDS
-        and stem(w) not in _NOT_NAMES
-        and not is_place(w)
-        and not w.isdigit()
-    }
-    for run in _NAME.finditer(text):
-        initials = "".join(
-            w[0] for w in run.group(1).split() if w[:1].isupper() and not is_place(w)
-        )
-        if len(initials) > 1:
-            found.add(initials.lower())
-    return frozenset(found)
-
-
-_OWNER = re.compile(r"\b([A-Za-z][\w.-]*)(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?[\w-]+\W*$")
-
-
-# Words that make a role another one: a prime minister is not a defence minister.
-_ROLE_QUALIFIERS = frozenset(
-    stem(w)
-    for w in """defence defense foreign finance financial prime interior trade economy economic
-    oil energy agriculture farm health justice home operating vice deputy assistant attorney
-    managing information industry labour labor transport commerce treasury budget""".split()
-)
-
-
-# The title a name may open with: "Ukraine's Defence Minister ", "Finance Secretary "
-_TITLE = re.compile(
-    rf"^(?:[\w.-]+(?:'s|’s)\s+)?(?:(?:{_ROLES}|Secretary|General|Prime|Defen[cs]e|Foreign|"
-    r"Finance|Financial|Deputy|Vice|Interior|Trade|Oil|Energy)\s+)+",
-    re.I,
-)
-_SECRETARY_GENERAL = re.compile(r"\bsecretary[- ]general\b", re.I)
-
-
-def _beside_role(sentence: str, start: int, end: int, role: _Role) -> bool:
-    """Is the role asked about ("minister", with its "defence") part of the name or written
-    right beside it, with no other country's name ("US President Donald Trump" is not
-    Ukraine's president)?"""
-    before = _SECRETARY_GENERAL.sub("secretarygeneral", sentence[max(0, start - ROLE_BEFORE) : end])
-    near = list(words(before))
-    after = sentence[end : end + 60]
-    for word in list(words(after))[:ROLE_AFTER] if not _NEXT_NAME.match(after) else []:
-        if _SPEECH_VERB.fullmatch(word) or word in ("and", "or", "but", "while"):
-            break  # "Nova said the Minister ...", "Merz, and NATO Secretary-General Mark Rutte"
-        near.append(word)
-    becomes = _BECOMES.match(sentence, end)
-    if becomes:
-        near.append(becomes.group(1))
-    stems = {stem(w) for w in near}
-    if role.words.isdisjoint(stems) or not role.qualifiers <= stems:
-        return False
-    nearby = words(sentence[:start])[-HEADED_NEAR:] + words(sentence[end:])[:HEADED_NEAR]
-    if role.headed and not _names_headed(nearby, role):
-        return False  # "(UN) Secretary General Javier Perez de Cuellar" heads no grain board
-    countries = {w for w in words(sentence[max(0, start - ROLE_BEFORE) : end]) if is_place(w)}
-    return not role.country or all(_same_root_word(c, role.country) for c in countries)
-
-
-HEADED_NEAR = 8  # words either side of a head's name where what it heads is named
-
-
-def _names_headed(nearby: list[str], role: _Role) -> bool:
-    """Is what the head heads named in the words near the name, as written or nearly
-    ("guerrilla" for the question's "guerillas")?"""
-    if not role.headed.isdisjoint(nearby):
-        return True
-    return any(
-        fuzz.ratio(w, h) >= HEADED_SPELLING
-        for w in nearby
-        for h in role.headed
-        if len(w) > 3 and len(h) > 3
-    )
-
-
-HEADED_SPELLING = 85
-
-
-# ", Secretary of State Marco Rubio" after a name starts the next one: its role is not his
-_NEXT_NAME = re.compile(r"\s*,\s*[A-Z]")
-
-
-def _same_root_word(a: str, b: str) -> bool:
-    """One country's name or adjective, as far as words tell: "Ukrainian" and "Ukraine",
-    "Finnish" and "Finland", "French" and "France" (an alias). Lenient where spelling cannot
-    tell ("Iraqi" and "Iran"): this only keeps another country's official from answering."""
-    x, y = fold_place(a), fold_place(b)
-    if x[:3] == y[:3]:
-        return True
-    forms = {tuple(terms(x)), tuple(terms(y))}
-    return any(forms <= group for group in ALIASES)
+_LOWER_NEXT = re.compile(r"\s*[a-z]")
 
 
 _NAMED_NOUN = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*\s+([a-z][\w-]+)")
@@ -983,11 +763,13 @@ def _mostly_asked(name: str, question: str) -> bool:
     """Most of the name's words are the question's own: "Home State Savings Bank" does not
     answer "Who owned Home State Savings?". A title is not the name: in "Ukraine's Defence
     Minister Rustem Umerov" only "Rustem Umerov" is weighed."""
-    got = [stem(w) for w in words(_TITLE.sub("", name))] or [stem(w) for w in words(name)]
+    got = [stem(w) for w in words(without_title(name))] or [stem(w) for w in words(name)]
     asked = _asked(question) if question else frozenset()
     initials = "".join(w[0] for w in name.split() if w[:1].isupper())
     if len(initials) > 1 and re.search(rf"\b{initials}\b", question):
         return True  # "Securities and Exchange Commission" is the question's "SEC"
+    if name.isupper() and name.lower() in initials_in(question):
+        return True  # ... and "GMB" its "Grain Marketing Board"
     return bool(got) and sum(w in asked for w in got) * 2 > len(got)
 
 

@@ -27,7 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot.core.evidence import Evidence, Sentence
-from bot.core.intent import Kind, asks_role, beside
+from bot.core.intent import Kind, beside
+from bot.core.roles import asks_role
 from ingest.text.words import terms
 
 SIMILARITY_WEIGHT = 0.8

@@ -568,3 +568,10 @@ def test_a_head_must_head_what_the_question_names() -> None:
     weak, strong = (find_answer(intent_of(question), s, question) for s in (other, named))
     assert weak is None or weak.strength < 0.5
     assert strong is not None and named[strong.start : strong.end] == "Joseph Moyo"
+
+
+def test_what_a_head_heads_may_be_part_of_the_name() -> None:
+    question = "who's the nato chief"
+    sentence = "Leaders including Emmanuel Macron and NATO Secretary-General Mark Rutte met."
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and sentence[span.start : span.end].endswith("Mark Rutte")
