@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from ingest.store import Index
 
 log = logging.getLogger(__name__)
-FORMAT = 9  # bump when the cache layout or tokenisation changes: old caches are rebuilt
+FORMAT = 10  # bump when the cache layout or tokenisation changes: old caches are rebuilt
 STATE_FILE = "state.json"
 CHUNKS_FILE = "chunks.jsonl"
 FUZZY_CANDIDATES = 40

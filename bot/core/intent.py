@@ -560,6 +560,8 @@ def _time(intent: Intent, sentence: str, question: str) -> Span | None:
             strength = 0.5
         if _HOW_LONG.search(question) and not _SPAN_BOUND.match(m.group()):
             strength *= NOT_A_SPAN  # "How long has it been shut?": "since December 19"
+        if _DATE_ASKED.search(question) and _specificity(m.group()) < 1.0:
+            strength *= NOT_A_DATE  # "By what date ...?" is not answered by "later this week"
         strength *= _nearness(sentence, m.start(), m.end(), question)
         if m.end() <= dateline_end:
             strength *= 0.3  # "LONDON, March 4 -" dates the report, not the event
@@ -580,6 +582,11 @@ def _time(intent: Intent, sentence: str, question: str) -> Span | None:
 _HOW_LONG = re.compile(r"\bhow long\b|\bsince when\b|\buntil when\b", re.I)
 _SPAN_BOUND = re.compile(r"(?:since|until|till|through)\b", re.I)
 NOT_A_SPAN = 0.85  # a date that neither starts nor ends the asked stretch of time
+_DATE_ASKED = re.compile(
+    r"\b(?:what|which) (?:date|day)\b|\bby when\b|\bdeadline\b|\bwhen exactly\b|\bexact date\b",
+    re.I,
+)
+NOT_A_DATE = 0.7  # "later this week", "in March" where a date is asked for
 _DAY = re.compile(rf"\d|{_WEEKDAY}|today|tomorrow|yesterday|tonight", re.I)
 _A_MONTH = re.compile(_MONTH)
 _A_YEAR = re.compile(r"\b(?:19|20)\d\d\b")

@@ -157,23 +157,15 @@ def beside_role(sentence: str, start: int, end: int, role: Role) -> bool:
     stems = {stem(w) for w in near}
     if role.words.isdisjoint(stems) or not role.qualifiers <= stems:
         return False
-    nearby = (
-        words(sentence[:start])[-HEADED_NEAR:]
-        + words(sentence[start:end])  # "NATO Secretary-General Mark Rutte"
-        + words(sentence[end:])[:HEADED_NEAR]
-    )
-    if role.headed and not _names_headed(nearby, role):
+    if role.headed and not _names_headed(words(sentence), role):
         return False  # "(UN) Secretary General Javier Perez de Cuellar" heads no grain board
     countries = {w for w in words(sentence[max(0, start - ROLE_BEFORE) : end]) if is_place(w)}
     return not role.country or all(_same_root_word(c, role.country) for c in countries)
 
 
-HEADED_NEAR = 8  # words either side of a head's name where what it heads is named
-
-
 def _names_headed(nearby: list[str], role: Role) -> bool:
-    """Is what the head heads named in the words near the name, as written or nearly
-    ("guerrilla" for the question's "guerillas")?"""
+    """Is what the head heads named in the sentence, as written or nearly ("guerrilla" for the
+    question's "guerillas")? "Qantas ..., chairman Jim Leslie said" names it far from him."""
     if not role.headed.isdisjoint(nearby):
         return True
     return any(

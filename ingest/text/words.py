@@ -77,7 +77,6 @@ _SYNONYM_GROUPS = """
     resign resigns resigned resigning resignation resignations quit quits quitting;
     buy buys bought buying purchase purchases purchased purchasing acquire acquires acquired
     acquiring acquisition acquisitions;
-    close closes closed closing closure closures shut shuts shutting shutdown shutdowns;
     percent pct; billion bln bn; million mln mn; trillion trn tn
 """
 _WORD = re.compile(r"[^\W_]+")

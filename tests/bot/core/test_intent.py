@@ -575,3 +575,12 @@ def test_what_a_head_heads_may_be_part_of_the_name() -> None:
     sentence = "Leaders including Emmanuel Macron and NATO Secretary-General Mark Rutte met."
     span = find_answer(intent_of(question), sentence, question)
     assert span is not None and sentence[span.start : span.end].endswith("Mark Rutte")
+
+
+def test_a_question_asking_for_a_date_prefers_one_to_a_vaguer_time() -> None:
+    question = "By what date does Canada have to rule on US corn?"
+    vague = "Canada will rule on US corn later this week, officials said."
+    dated = "The deadline for Canada's ruling on US corn is March 7."
+    weak, strong = (find_answer(intent_of(question), s, question) for s in (vague, dated))
+    assert weak is not None and strong is not None
+    assert weak.strength < 0.9 <= strong.strength
