@@ -146,7 +146,8 @@ def beside_role(sentence: str, start: int, end: int, role: Role) -> bool:
     Ukraine's president)?"""
     before = _SECRETARY_GENERAL.sub("secretarygeneral", sentence[max(0, start - ROLE_BEFORE) : end])
     near = list(words(before))
-    after = sentence[end : end + 60]
+    clause = _CLAUSE_AFTER.match(sentence, end)  # never into "Boeing 747s, chairman Jim ..."
+    after = clause.group() if clause else ""
     for word in list(words(after))[:ROLE_AFTER] if not _NEXT_NAME.match(after) else []:
         if word in _ROLE_ENDS:
             break  # "Nova said the Minister ...", "Merz, and NATO Secretary-General Mark Rutte"
@@ -179,6 +180,9 @@ def _names_headed(nearby: list[str], role: Role) -> bool:
 HEADED_SPELLING = 85
 
 
+# The words after a name that may give its role: up to a comma, or past one right after it
+# ("Michel Cote, the minister, ..."), never into the next name's ("Boeing 747s, chairman ...")
+_CLAUSE_AFTER = re.compile(r"\s*,?[^,]{0,60}")
 # ", Secretary of State Marco Rubio" after a name starts the next one: its role is not his
 _NEXT_NAME = re.compile(r"\s*,\s*[A-Z]")
 

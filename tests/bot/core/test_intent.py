@@ -570,6 +570,14 @@ def test_a_head_must_head_what_the_question_names() -> None:
     assert strong is not None and named[strong.start : strong.end] == "Joseph Moyo"
 
 
+def test_what_a_head_heads_may_be_named_anywhere_in_the_sentence() -> None:
+    question = "Who runs Qantas?"
+    sentence = "Qantas Airways Ltd has ordered four Boeing 747-400s, chairman Jim Leslie said."
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and sentence[span.start : span.end] == "Jim Leslie"
+    assert span.strength >= 0.9
+
+
 def test_what_a_head_heads_may_be_part_of_the_name() -> None:
     question = "who's the nato chief"
     sentence = "Leaders including Emmanuel Macron and NATO Secretary-General Mark Rutte met."
