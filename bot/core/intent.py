@@ -606,11 +606,21 @@ def _specificity(time: str) -> float:
 
 
 def _place(intent: Intent, sentence: str, question: str) -> Span | None:
+    best = _known_place(sentence, question)
     undecided = _undecided_place(sentence)
-    if undecided:
-        # "at a location to be determined" answers where something will be, not where it was
-        ahead = not _PAST_QUESTION.search(question)
-        return Span(undecided.start, undecided.end, 1.0 if ahead else 0.4)
+    if undecided is None:
+        return best
+    gaps = [_gap(sentence, s.start, s.end, question) for s in (best, undecided) if s]
+    if best and gaps[0] < gaps[1]:
+        return best  # "make aircraft tires at Norwood, ... relocate ... to a site not yet chosen"
+    # "at a location to be determined" answers where something will be, not where it was
+    ahead = not _PAST_QUESTION.search(question)
+    return Span(undecided.start, undecided.end, 1.0 if ahead else 0.4)
+
+
+def _known_place(sentence: str, question: str) -> Span | None:
+    """The sentence's place nearest the question's words: "in Stockholm", "its Milwaukee
+    plant", a dateline's city at less strength."""
     best: Span | None = None
     for m in _PLACE.finditer(sentence):
         name = next(g for g in m.groups() if g)
@@ -626,7 +636,11 @@ def _place(intent: Intent, sentence: str, question: str) -> Span | None:
         end = _list_end(sentence, m.end())
         if sentence[end - 1] == "." and sentence[end - 2 : end - 1].islower():
             end -= 1  # "in Switzerland." ends the sentence; "in the U.S." keeps its dot
-        known = 1.0 if is_place(name) else UNKNOWN_PLACE
+        region = _REGION_AFTER.match(sentence, end)
+        in_region = bool(region and is_place(region.group(1)))
+        if region and in_region:
+            end = region.end()  # "at Norwood, N.C.": a town the gazetteer need not know
+        known = 1.0 if in_region or is_place(name) else UNKNOWN_PLACE
         strength = PLACE_STRENGTH * filed * known * _nearness(sentence, start, end, question)
         if best is None or strength > best.strength:
             best = Span(start, end, strength)
@@ -645,6 +659,7 @@ def _undecided_place(sentence: str) -> Span | None:
     return None
 
 
+_REGION_AFTER = re.compile(r",\s+([A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)")
 PLACE_STRENGTH = 0.8  # a place near the question's words: never certain, so never lifted alone
 DATELINE_PLACE = 0.6
 UNKNOWN_PLACE = 0.8  # a capitalised word after "in" that the gazetteer does not know

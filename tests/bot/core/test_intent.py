@@ -592,3 +592,23 @@ def test_a_question_asking_for_a_date_prefers_one_to_a_vaguer_time() -> None:
     weak, strong = (find_answer(intent_of(question), s, question) for s in (vague, dated))
     assert weak is not None and strong is not None
     assert weak.strength < 0.9 <= strong.strength
+
+
+@pytest.mark.parametrize(
+    ("question", "place"),
+    [
+        ("so where will Goodrich still make aircraft tires?", "at Norwood, N.C."),
+        ("Where is Goodrich moving its molded rubber products business?", "a site not yet chosen"),
+    ],
+)
+def test_of_several_places_the_one_beside_the_asked_thing_answers(
+    question: str, place: str
+) -> None:
+    """A town followed by its state is a place though the gazetteer lacks it."""
+    sentence = (
+        "Goodrich will continue to make aircraft tires at Norwood, N.C., and sonar domes at "
+        "Jacksonville, Fla., and will relocate its molded rubber products business to a site "
+        "not yet chosen."
+    )
+    span = find_answer(intent_of(question), sentence, question)
+    assert span is not None and sentence[span.start : span.end] == place
