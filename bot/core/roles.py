@@ -164,14 +164,15 @@ def beside_role(sentence: str, start: int, end: int, role: Role) -> bool:
     return not role.country or all(_same_root_word(c, role.country) for c in countries)
 
 
-def _names_headed(nearby: list[str], role: Role) -> bool:
-    """Is what the head heads named in the sentence, as written or nearly ("guerrilla" for the
-    question's "guerillas")? "Qantas ..., chairman Jim Leslie said" names it far from him."""
-    if not role.headed.isdisjoint(nearby):
+def _names_headed(written: list[str], role: Role) -> bool:
+    """Is what the head heads among the sentence's words, as written or nearly ("guerrilla"
+    for the question's "guerillas")? "Qantas ..., chairman Jim Leslie said" names it far from
+    him."""
+    if not role.headed.isdisjoint(written):
         return True
     return any(
         fuzz.ratio(w, h) >= HEADED_SPELLING
-        for w in nearby
+        for w in written
         for h in role.headed
         if len(w) > 3 and len(h) > 3
     )
