@@ -262,7 +262,7 @@ class Evidence:
     def _regions(self) -> dict[str, frozenset[str]]:
         """The countries of each region the question names, by the stems of its words."""
         found: dict[str, frozenset[str]] = {}
-        for region, members in regions_in(_PUNCTUATION.sub(" ", self.question)).items():
+        for region, members in regions_in(self.question).items():
             for word in terms(region):
                 found[word] = found.get(word, frozenset()) | members
         return found
@@ -641,7 +641,6 @@ def _capitalised(text: str) -> list[str]:
 
 
 # "south" of "south Asia" is written capitalised in "South Africa", but names nothing alone
-_PUNCTUATION = re.compile(r"[^\w\s'’.-]")
 _DIRECTIONS = frozenset(
     """north south east west northern southern eastern western central northeast northwest
     southeast southwest""".split()

@@ -165,8 +165,6 @@ def _exempt(evidence: Evidence, weighed: list[Sentence]) -> bool:
     if intent.kind is Kind.HOW_MANY:
         counted = any(s.answer is not None and s.answer[2] >= 1.0 for s in weighed)
         return bool(intent.unit) and counted
-    # "where was Monday's big meeting?" -> "... at the White House on Monday": a place or a time
-    # beside the question's own words answers it, however far apart the wordings sit for MiniLM
     if intent.kind is Kind.WHO and asks_role(evidence.question):
         # "The bank's new chairman, Nimal Silva, ..." for "Who heads the Bank of Ceylon?": a
         # name beside the asked role, in a story on the question, is what was asked
@@ -176,6 +174,8 @@ def _exempt(evidence: Evidence, weighed: list[Sentence]) -> bool:
             and evidence.context_coverage(s) >= TYPED_EXEMPT_COVERAGE
             for s in weighed
         )
+    # "where was Monday's big meeting?" -> "... at the White House on Monday": a place or a time
+    # beside the question's own words answers it, however far apart the wordings sit for MiniLM
     lead = weighed[0]
     if intent.kind not in (Kind.WHEN, Kind.WHERE) or lead.answer is None:
         return False

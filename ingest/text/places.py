@@ -9,6 +9,7 @@ the first question that needs it.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib.resources import files
 
@@ -41,12 +42,10 @@ def _regions() -> dict[str, frozenset[str]]:
 
 
 def regions_in(text: str) -> dict[str, frozenset[str]]:
-    """The regions a text names ("Which Middle East producers ...?"), each with its countries."""
-    folded = f" {fold_place(text)} "
+    """The regions a text names ("Which Middle East producers ...?", "in south Asia"), each
+    with the folded names of its countries: a story on India mentions south Asia."""
+    folded = f" {fold_place(_PUNCTUATION.sub(' ', text))} "
     return {r: members for r, members in _regions().items() if f" {r} " in folded}
 
 
-def region_members(name: str) -> frozenset[str]:
-    """The folded names of the countries a region holds ("Asia", "Middle East", "Latin
-    American"), none for any other name: a story on India mentions south Asia."""
-    return _regions().get(fold_place(name), frozenset())
+_PUNCTUATION = re.compile(r"[^\w\s'’.-]")
