@@ -610,8 +610,9 @@ def _place(intent: Intent, sentence: str, question: str) -> Span | None:
     undecided = _undecided_place(sentence)
     if undecided is None:
         return best
-    gaps = [_gap(sentence, s.start, s.end, question) for s in (best, undecided) if s]
-    if best and gaps[0] < gaps[1]:
+    if best and _gap(sentence, best.start, best.end, question) < _gap(
+        sentence, undecided.start, undecided.end, question
+    ):
         return best  # "make aircraft tires at Norwood, ... relocate ... to a site not yet chosen"
     # "at a location to be determined" answers where something will be, not where it was
     ahead = not _PAST_QUESTION.search(question)

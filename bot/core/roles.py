@@ -145,7 +145,8 @@ def beside_role(sentence: str, start: int, end: int, role: Role) -> bool:
     right beside it, with no other country's name ("US President Donald Trump" is not
     Ukraine's president)?"""
     before = _SECRETARY_GENERAL.sub("secretarygeneral", sentence[max(0, start - ROLE_BEFORE) : end])
-    near = list(words(before))
+    window = words(before)
+    near = list(window)
     clause = _CLAUSE_AFTER.match(sentence, end)  # never into "Boeing 747s, chairman Jim ..."
     after = clause.group() if clause else ""
     for word in list(words(after))[:ROLE_AFTER] if not _NEXT_NAME.match(after) else []:
@@ -160,8 +161,9 @@ def beside_role(sentence: str, start: int, end: int, role: Role) -> bool:
         return False
     if role.headed and not _names_headed(words(sentence), role):
         return False  # "(UN) Secretary General Javier Perez de Cuellar" heads no grain board
-    countries = {w for w in words(sentence[max(0, start - ROLE_BEFORE) : end]) if is_place(w)}
-    return not role.country or all(_same_root_word(c, role.country) for c in countries)
+    if not role.country:
+        return True
+    return all(_same_root_word(w, role.country) for w in window if is_place(w))
 
 
 def _names_headed(written: list[str], role: Role) -> bool:
